@@ -1,0 +1,38 @@
+"""sphinxext-quicktakes: question-and-answer files rendered in Sphinx projects."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the extension: a table of contents of its parts."""
+    from .config import setup_config
+    from .directives import setup_directives
+    from .domain import setup_domain
+    from .head import setup_head
+    from .latex import setup_latex
+    from .pages import setup_pages
+    from .render import setup_render
+
+    app.setup_extension("myst_parser")  # answers are rendered with MyST's renderer
+    setup_config(app)  # quicktakes_* values, validated at config-inited
+    setup_pages(app)  # question files are not pages unless asked for
+    setup_domain(app)  # cross-document state, automatic labels, duplicate ids
+    setup_render(app)  # answer Markdown through MyST, links inside answers
+    setup_directives(app)  # quicktake
+    setup_head(app)  # <meta> tags, MathJax mhchem
+    setup_latex(app)  # LaTeX preamble, mhchem package
+
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

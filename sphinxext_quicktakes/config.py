@@ -1,0 +1,76 @@
+"""The extension's configuration values, with types, rebuild levels and validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from .errors import Subtype
+from .model import DEFAULT_MAX_FILE_SIZE
+from .warnings import warn
+
+
+@dataclass(frozen=True)
+class Option:
+    """One ``quicktakes_*`` configuration value."""
+
+    name: str
+    default: Any
+    rebuild: str
+    types: tuple[type, ...]
+    help: str
+    choices: tuple[Any, ...] = ()
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "quicktakes_unescape_newlines", "auto", "env", (str, bool),
+        "Decode the two characters backslash + n into newlines: 'auto' when a value has "
+        "escaped newlines and no real one, True always, False never. TeX such as \\nabla "
+        "survives.",
+        choices=("auto", True, False),
+    ),
+    Option(
+        "quicktakes_meta", True, "env", (bool,),
+        "Add <meta name='description'> and <meta name='keywords'> from each question's "
+        "seo block to the HTML page that shows it.",
+    ),
+    Option(
+        "quicktakes_raw_html", False, "env", (bool,),
+        "Pass raw HTML in answers through to HTML output. Off by default: question banks "
+        "are untrusted, so raw HTML is shown as text.",
+    ),
+    Option(
+        "quicktakes_max_file_size", DEFAULT_MAX_FILE_SIZE, "env", (int,),
+        "Question files larger than this many bytes are refused with a warning.",
+    ),
+)
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """``config-inited`` handler: warn about bad values and fall back to the default."""
+    for option in OPTIONS:
+        value = getattr(config, option.name)
+        bad = (isinstance(value, bool) and bool not in option.types) or not isinstance(
+            value, option.types
+        )
+        if not bad and option.choices:
+            bad = value not in option.choices or (
+                isinstance(value, int) and not isinstance(value, bool) and bool in option.types
+            )
+        if bad:
+            warn(
+                f"{option.name} = {value!r} is not valid; using {option.default!r}",
+                Subtype.CONFIG,
+            )
+            setattr(config, option.name, option.default)
+
+
+def setup_config(app: Sphinx) -> None:
+    """Register the configuration values."""
+    for option in OPTIONS:
+        app.add_config_value(option.name, option.default, option.rebuild, types=option.types)
+    app.connect("config-inited", check_config)

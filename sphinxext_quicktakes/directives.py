@@ -1,0 +1,182 @@
+"""The ``quicktake`` directive: one question file rendered where the directive sits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from .domain import Placement, get_domain
+from .errors import QuickTakesError, Subtype
+from .markdown import prepare_answer, uses_mhchem
+from .model import Question, load_question
+from .render import AnswerSource, render_answer
+from .warnings import warn_error
+
+BYLINE_SEPARATOR = " · "
+
+
+def load_for_directive(directive: SphinxDirective, path: str) -> Question | None:
+    """Load a question file for a directive, recording the dependency; warn on failure."""
+    config = directive.config
+    directive.env.note_dependency(path)
+    try:
+        question = load_question(
+            path,
+            unescape=config.quicktakes_unescape_newlines,
+            max_file_size=config.quicktakes_max_file_size,
+        )
+    except QuickTakesError as error:
+        missing = error.subtype is Subtype.MISSING_FILE
+        warn_error(error, path, location=directive.get_location() if missing else None)
+        return None
+    for problem in question.problems:
+        warn_error(problem, path)
+    return question
+
+
+def sections_allowed(directive: SphinxDirective) -> bool:
+    """Whether the directive's output may contain sections where it sits."""
+    renderer = getattr(directive.state, "_renderer", None)
+    if renderer is not None:  # a MyST host: its renderer knows the current node
+        parent = renderer.current_node
+    else:
+        parent = directive.state.parent
+    return isinstance(parent, nodes.section | nodes.document)
+
+
+def _next_position(directive: SphinxDirective) -> int:
+    position: int = directive.env.temp_data.get("quicktakes_position", 0)
+    directive.env.temp_data["quicktakes_position"] = position + 1
+    return position
+
+
+def _unique_anchor(document: nodes.document, label: str) -> str:
+    base = nodes.make_id(label) or "quicktake"
+    anchor, n = base, 1
+    while anchor in document.ids:
+        n += 1
+        anchor = f"{base}-{n}"
+    return anchor
+
+
+def _byline(question: Question, language: str | None) -> nodes.paragraph | None:
+    parts = question.byline(language)
+    if not parts:
+        return None
+    paragraph = nodes.paragraph(classes=["quicktake-byline"])
+    classes = ["quicktake-date", "quicktake-author", "quicktake-subject"]
+    if not question.formatted_date(language):
+        classes.pop(0)
+    if not question.author:
+        classes.remove("quicktake-author")
+    for index, (part, cls) in enumerate(zip(parts, classes, strict=False)):
+        if index:
+            paragraph += nodes.Text(BYLINE_SEPARATOR)
+        paragraph += nodes.inline(part, part, classes=[cls])
+    return paragraph
+
+
+def question_nodes(
+    directive: SphinxDirective,
+    question: Question,
+    *,
+    classes: list[str] | None = None,
+    meta: bool = True,
+) -> list[nodes.Node]:
+    """Nodes for one question: a section (or a container with a rubric where sections
+    are not allowed) with heading, question text, byline, answer and body."""
+    env, config = directive.env, directive.config
+    document = directive.state.document
+    allow_sections = sections_allowed(directive)
+    position = _next_position(directive)
+    anchor = _unique_anchor(document, question.label)
+
+    container: nodes.Element
+    if allow_sections:
+        container = nodes.section(ids=[anchor])
+        title = nodes.title(question.heading, question.heading)
+    else:
+        container = nodes.container(ids=[anchor])
+        title = nodes.rubric(question.heading, question.heading)
+    document.ids[anchor] = container
+    container["classes"] += ["quicktake", *(classes or [])]
+    directive.set_source_info(container)
+    container += title
+    named = title if isinstance(title, nodes.rubric) else container
+    directive.add_name(named)
+
+    source = AnswerSource(
+        path=question.path,
+        line=question.lines.get("answer"),
+        uid=f"qt{position}",
+        raw_html=config.quicktakes_raw_html,
+    )
+    if question.shows_question_text:
+        text_box = nodes.container(classes=["quicktake-question"])
+        render_answer(
+            prepare_answer(question.question, unescape=False),
+            document=document, parent=text_box, source=source, allow_sections=False,
+        )
+        container += text_box
+    byline = _byline(question, config.language)
+    if byline is not None:
+        container += byline
+    markdown = question.answer + (f"\n\n{question.body}" if question.body else "")
+    render_answer(
+        prepare_answer(markdown, unescape=False),
+        document=document, parent=container, source=source, allow_sections=allow_sections,
+    )
+
+    domain = get_domain(env)
+    domain.add_placement(
+        Placement(
+            docname=env.docname,
+            anchor=anchor,
+            position=position,
+            id="" if question.id is None else str(question.id),
+            label=question.label,
+            heading=question.heading,
+            path=question.path,
+            digest=question.answer_digest,
+        )
+    )
+    page = domain.page(env.docname)
+    page.mhchem = page.mhchem or uses_mhchem(markdown)
+    if meta and config.quicktakes_meta:
+        if not page.description:
+            page.description = question.description
+        seen = {k.casefold() for k in page.keywords}
+        page.keywords += [k for k in question.keywords if k.casefold() not in seen]
+    page.noindex = page.noindex or question.no_index
+    return [container]
+
+
+class QuickTakeDirective(SphinxDirective):
+    """Render one question file: ``.. quicktake:: path/to/question.md``."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "name": directives.unchanged,
+        "class": directives.class_option,
+        "no-meta": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        _, path = self.env.relfn2path(self.arguments[0], self.env.docname)
+        question = load_for_directive(self, str(Path(path)))
+        if question is None:
+            return []
+        return question_nodes(
+            self, question, classes=self.options.get("class"), meta="no-meta" not in self.options
+        )
+
+
+def setup_directives(app: Any) -> None:
+    """Register the directives."""
+    app.add_directive("quicktake", QuickTakeDirective)

@@ -1,0 +1,35 @@
+"""The project's own error type and the warning subtypes (no Sphinx imports)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Subtype(str, Enum):
+    """Warning subtypes: ``suppress_warnings = ["quicktakes.<value>"]`` silences one."""
+
+    MISSING_FILE = "missing-file"
+    READ = "read"  # unreadable bytes, not UTF-8, a directory, too large
+    YAML = "yaml"  # front matter that YAML cannot parse or that is not a mapping
+    EMPTY = "empty"  # empty file, or no front matter
+    MISSING_FIELD = "missing-field"
+    FIELD_TYPE = "field-type"
+    DATE = "date"  # a date that cannot be parsed
+    DATE_FORMAT = "date-format"  # a date_format that cannot be applied
+    DUPLICATE_ID = "duplicate-id"
+    MARKDOWN = "markdown"  # problems rendering the answer
+    CONFIG = "config"
+    REF = "ref"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class QuickTakesError(Exception):
+    """A problem with a question file or its values, with a warning subtype and a line."""
+
+    def __init__(self, message: str, subtype: Subtype, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.subtype = subtype
+        self.line = line

@@ -1,0 +1,455 @@
+"""Question files: loading, validation and normalisation (no Sphinx or docutils imports).
+
+A question file is Markdown with YAML front matter, as exported by the QuickTakes CMS.
+:func:`load_question` turns one into a :class:`Question`, or raises :class:`QuickTakesError`
+when the file cannot be shown at all. Problems that only cost a detail (a bad date, an
+unknown type for an optional field) are collected on ``Question.problems`` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from frontmatter import YAMLHandler
+
+from . import dates
+from .errors import QuickTakesError, Subtype
+from .markdown import decode_escaped_newlines, has_escaped_newlines
+
+__all__ = [
+    "DEFAULT_MAX_FILE_SIZE",
+    "Question",
+    "QuickTakesError",
+    "RelatedArticle",
+    "Subtype",
+    "load_question",
+    "parse_question",
+]
+
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+UnescapeMode = bool | Literal["auto"]
+
+#: Keys the model reads; everything else is kept in ``Question.extra``.
+KNOWN_KEYS = frozenset(
+    {
+        "_schema",
+        "id",
+        "date",
+        "title",
+        "article_title",
+        "date_format",
+        "post_on_text",
+        "seo",
+        "author",
+        "question",
+        "answer",
+        "subject",
+        "file_name",
+        "url",
+        "no_index",
+    }
+    | {f"related_article{n}" for n in range(1, 6)}
+)
+
+_PLACEHOLDER_BODY = re.compile(r"^(?:\s|&nbsp;|&#160;|&#xa0;)*$", re.IGNORECASE)
+_YAML_BOUNDARY = YAMLHandler.FM_BOUNDARY
+
+
+@dataclass(frozen=True)
+class RelatedArticle:
+    """One ``related_articleN`` entry."""
+
+    id: str | int | None
+    title: str
+    subject: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question file, validated and normalised."""
+
+    path: str
+    id: str | int | None
+    heading: str
+    question: str
+    answer: str
+    body: str = ""
+    date: dt.date | None = None
+    date_format: str = dates.DEFAULT_DATE_FORMAT
+    post_on_text: str = ""
+    author: str = ""
+    subject: str = ""
+    seo_title: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    url: str = ""
+    file_name: str = ""
+    no_index: bool = False
+    related: tuple[RelatedArticle, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)
+    problems: tuple[QuickTakesError, ...] = ()
+
+    @property
+    def shows_question_text(self) -> bool:
+        """Whether the question text differs from the heading and is shown under it."""
+        return bool(self.question) and _squash(self.question) != _squash(self.heading)
+
+    @property
+    def answer_digest(self) -> str:
+        """A short fingerprint of the answer: same id and digest means the same question."""
+        return hashlib.sha256(self.answer.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def slug(self) -> str:
+        """The file slug: the ``file_name`` stem, else the file's own stem."""
+        name = self.file_name or Path(self.path).name
+        return Path(name).stem
+
+    @property
+    def label(self) -> str:
+        """The automatic label, ``quicktake-<id>`` (or the slug when there is no id)."""
+        key = self.id if self.id not in (None, "") else self.slug
+        return f"quicktake-{key}".lower()
+
+    def formatted_date(self, language: str | None = None) -> str:
+        """The date in the file's Moment.js ``date_format``; empty when it cannot be shown."""
+        if self.date is None:
+            return ""
+        try:
+            return dates.format_date(self.date, self.date_format, language)
+        except QuickTakesError:
+            return ""
+
+    def byline(self, language: str | None = None) -> list[str]:
+        """Byline parts: ``{post_on_text} {date}``, author and subject, each when present."""
+        posted = " ".join(p for p in (self.post_on_text, self.formatted_date(language)) if p)
+        if posted == self.post_on_text:  # post_on_text alone says nothing
+            posted = ""
+        return [part for part in (posted, self.author, self.subject) if part]
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that refuses aliases: question files never need them and they let a tiny
+    file expand into an enormous value (the "billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+# dates are parsed by ``dates.parse_date``, which reports bad ones instead of raising
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def load_question(
+    path: str | Path,
+    *,
+    unescape: UnescapeMode = "auto",
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> Question:
+    """Read and parse one question file."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise QuickTakesError("is a directory, not a question file", Subtype.READ)
+        size = path.stat().st_size
+        if max_file_size and size > max_file_size:
+            raise QuickTakesError(
+                f"file is {size:,} bytes, over the limit of {max_file_size:,} "
+                "(quicktakes_max_file_size)",
+                Subtype.READ,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise QuickTakesError("file not found", Subtype.MISSING_FILE) from None
+    except OSError as exc:
+        raise QuickTakesError(f"cannot read file: {exc.strerror}", Subtype.READ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise QuickTakesError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            Subtype.READ,
+            line=line,
+        ) from None
+    return parse_question(text, str(path), unescape=unescape)
+
+
+def parse_question(text: str, path: str = "<string>", *, unescape: UnescapeMode = "auto") -> Question:
+    """Parse the text of one question file."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise QuickTakesError("file is empty", Subtype.EMPTY)
+    if not _YAML_BOUNDARY.match(text):
+        raise QuickTakesError(
+            "no YAML front matter (the file must start with a '---' line)", Subtype.EMPTY, line=1
+        )
+    parts = _YAML_BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        raise QuickTakesError(
+            "front matter is not closed (no second '---' line)", Subtype.YAML, line=1
+        )
+    _, front_matter, body = parts
+    metadata, lines, problems = _parse_yaml(front_matter)
+    return _build_question(metadata, lines, problems, body, path, unescape)
+
+
+def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list[QuickTakesError]]:
+    """Parse front matter into a mapping, with the file line of each top-level key."""
+    problems: list[QuickTakesError] = []
+    loader = _Loader(front_matter)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise QuickTakesError("front matter is empty", Subtype.EMPTY, line=2)
+        if not isinstance(node, yaml.MappingNode):
+            kind = {yaml.SequenceNode: "a list", yaml.ScalarNode: "a single value"}.get(
+                type(node), "not a mapping"
+            )
+            raise QuickTakesError(
+                f"front matter is {kind}, not a mapping of keys to values",
+                Subtype.YAML,
+                line=node.start_mark.line + 1,
+            )
+        lines: dict[str, int] = {}
+        metadata: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                problems.append(
+                    QuickTakesError(
+                        f"key {key_node.value!r} is read by YAML as {type(key).__name__} "
+                        f"{key!r}, not a name; it is ignored (quote it to keep it)",
+                        Subtype.YAML,
+                        line=line,
+                    )
+                )
+                continue
+            if key in metadata:
+                problems.append(
+                    QuickTakesError(
+                        f"duplicate key {key!r} (first on line {lines[key]}); the last one wins",
+                        Subtype.YAML,
+                        line=line,
+                    )
+                )
+            metadata[key] = loader.construct_object(value_node, deep=True)
+            lines[key] = line
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark or exc.problem_mark  # where the broken construct began
+        line = mark.line + 1 if mark is not None else None
+        reason = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid"
+        raise QuickTakesError(f"invalid YAML front matter: {reason}", Subtype.YAML, line=line) from None
+    except yaml.YAMLError as exc:
+        raise QuickTakesError(f"invalid YAML front matter: {exc}", Subtype.YAML) from None
+    except RecursionError:
+        raise QuickTakesError("front matter is nested too deeply", Subtype.YAML) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise QuickTakesError(f"invalid YAML front matter: {exc}", Subtype.YAML) from None
+    finally:
+        loader.dispose()
+    return metadata, lines, problems
+
+
+class _Fields:
+    """Typed access to front-matter values that records problems instead of raising."""
+
+    def __init__(self, metadata: Mapping[str, Any], lines: Mapping[str, int]) -> None:
+        self.metadata = metadata
+        self.lines = lines
+        self.problems: list[QuickTakesError] = []
+
+    def problem(self, key: str, message: str, subtype: Subtype = Subtype.FIELD_TYPE) -> None:
+        self.problems.append(QuickTakesError(message, subtype, line=self.lines.get(key)))
+
+    def text(self, key: str, source: Mapping[str, Any] | None = None, where: str = "") -> str:
+        """A string value; numbers are accepted as text, anything else is dropped."""
+        value = (self.metadata if source is None else source).get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(
+                where or key,
+                f"'{where + '.' if where else ''}{key}' should be text, not "
+                f"{_type_name(value)}; it is ignored",
+            )
+            return ""
+        return str(value).strip()
+
+    def mapping(self, key: str) -> Mapping[str, Any]:
+        value = self.metadata.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.problem(key, f"'{key}' should be a mapping, not {_type_name(value)}; ignored")
+            return {}
+        return value
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    return {
+        list: "a list",
+        dict: "a mapping",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
+
+
+def _decode(text: str, unescape: UnescapeMode) -> str:
+    if unescape is False:
+        return text
+    if unescape == "auto" and not has_escaped_newlines(text):
+        return text
+    return decode_escaped_newlines(text)
+
+
+def _build_question(
+    metadata: dict[str, Any],
+    lines: dict[str, int],
+    problems: list[QuickTakesError],
+    body: str,
+    path: str,
+    unescape: UnescapeMode,
+) -> Question:
+    fields = _Fields(metadata, lines)
+
+    answer_value = metadata.get("answer")
+    if "answer" not in metadata:
+        raise QuickTakesError("no 'answer' in the front matter", Subtype.MISSING_FIELD)
+    if not isinstance(answer_value, str):
+        raise QuickTakesError(
+            f"'answer' should be Markdown text, not {_type_name(answer_value)}",
+            Subtype.FIELD_TYPE,
+            line=lines.get("answer"),
+        )
+    answer = _decode(answer_value.strip(), unescape)
+
+    question = _decode(fields.text("question"), unescape)
+    title = fields.text("title")
+    heading = fields.text("article_title") or title or question
+    if not heading:
+        raise QuickTakesError(
+            "no 'question', 'title' or 'article_title' to use as a heading",
+            Subtype.MISSING_FIELD,
+        )
+    if "question" not in metadata:
+        fields.problem("title", "no 'question' in the front matter; the title is used", Subtype.MISSING_FIELD)
+    heading = " ".join(heading.split())
+
+    question_id: str | int | None = metadata.get("id")
+    if isinstance(question_id, bool) or not isinstance(question_id, str | int | None):
+        fields.problem("id", f"'id' should be text or a number, not {_type_name(question_id)}")
+        question_id = None
+    if isinstance(question_id, str):
+        question_id = question_id.strip() or None
+
+    date = None
+    if metadata.get("date") not in (None, ""):
+        try:
+            date = dates.parse_date(metadata["date"])
+        except QuickTakesError as exc:
+            fields.problem("date", exc.message + "; the date is not shown", Subtype.DATE)
+
+    date_format = fields.text("date_format") or dates.DEFAULT_DATE_FORMAT
+    if date is not None:
+        try:
+            dates.format_date(date, date_format)
+        except QuickTakesError as exc:
+            fields.problem("date_format", exc.message + "; the date is not shown", Subtype.DATE_FORMAT)
+            date = None
+
+    seo = fields.mapping("seo")
+    keywords = _keywords(fields.text("page_keywords", seo, "seo"))
+
+    no_index = metadata.get("no_index", False)
+    if not isinstance(no_index, bool):
+        no_index = str(no_index).strip().lower() in {"true", "yes", "1"}
+
+    body = body.strip()
+    if _PLACEHOLDER_BODY.match(body):
+        body = ""
+
+    return Question(
+        path=path,
+        id=question_id,
+        heading=heading,
+        question=" ".join(question.split()) if "\n" not in question else question,
+        answer=answer,
+        body=body,
+        date=date,
+        date_format=date_format,
+        post_on_text=fields.text("post_on_text"),
+        author=fields.text("author"),
+        subject=fields.text("subject"),
+        seo_title=fields.text("title", seo, "seo"),
+        description=" ".join(fields.text("page_description", seo, "seo").split()),
+        keywords=keywords,
+        url=fields.text("url"),
+        file_name=fields.text("file_name"),
+        no_index=no_index,
+        related=_related(metadata, fields),
+        extra={k: v for k, v in metadata.items() if k not in KNOWN_KEYS},
+        lines=lines,
+        problems=(*problems, *fields.problems),
+    )
+
+
+def _keywords(text: str) -> tuple[str, ...]:
+    """A trimmed, de-duplicated (case-insensitively) keyword list from a comma list."""
+    seen: dict[str, str] = {}
+    for raw in text.split(","):
+        keyword = " ".join(raw.split())
+        if keyword and keyword.casefold() not in seen:
+            seen[keyword.casefold()] = keyword
+    return tuple(seen.values())
+
+
+def _related(metadata: Mapping[str, Any], fields: _Fields) -> tuple[RelatedArticle, ...]:
+    related: list[RelatedArticle] = []
+    seen: set[tuple[str, str]] = set()
+    for n in range(1, 6):
+        key = f"related_article{n}"
+        entry = fields.mapping(key)
+        if not entry:
+            continue
+        title = fields.text("title", entry, key)
+        if not title:
+            continue
+        rid = entry.get("id")
+        if isinstance(rid, bool) or not isinstance(rid, str | int | None):
+            rid = None
+        url = fields.text("url", entry, key)
+        identity = (str(rid) if rid is not None else "", url or title)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        related.append(
+            RelatedArticle(id=rid, title=title, subject=fields.text("subject", entry, key), url=url)
+        )
+    return tuple(related)

@@ -1,0 +1,200 @@
+"""Answer Markdown to docutils nodes, with a MyST renderer rooted at the question's node.
+
+The host document's parser is never used: ``state.nested_parse`` would read the answer as
+reStructuredText in ``.rst`` files, and in MyST files it would attach answer headings to
+the host's sections. Instead each answer is parsed by its own markdown-it parser and
+rendered by a :class:`AnswerRenderer` whose section tracking starts at the question node.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docutils import nodes
+from docutils.transforms import Transform
+from sphinx.application import Sphinx
+from markdown_it.token import Token
+from myst_parser.config.main import MdParserConfig
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.mdit_to_docutils.transforms import ResolveAnchorIds
+from myst_parser.parsers.mdit import create_md_parser
+
+from .errors import Subtype
+from .warnings import warn
+
+#: The Markdown dialect of a question bank: fixed, whatever the project's own MyST settings.
+ANSWER_EXTENSIONS = frozenset({"dollarmath", "amsmath", "strikethrough"})
+
+
+@dataclass
+class AnswerSource:
+    """Where an answer comes from, for warnings and relative paths."""
+
+    path: str  # the question file, absolute
+    line: int | None  # file line of the answer key
+    uid: str  # unique per rendering on a page: prefixes footnote labels
+    raw_html: bool = False
+
+
+class AnswerRenderer(SphinxRenderer):
+    """A MyST renderer for one answer: its sections hang under a given node."""
+
+    answer_source: AnswerSource
+
+    def create_warning(  # type: ignore[override]
+        self,
+        message: str,
+        subtype: Any,
+        *,
+        wtype: str | None = None,
+        line: int | None = None,
+        append_to: nodes.Element | None = None,
+    ) -> nodes.system_message | None:
+        """Report MyST's complaints against the question file, not the host page."""
+        source = self.answer_source
+        name = getattr(subtype, "value", subtype)
+        warn(f"{message} [myst.{name}]", Subtype.MARKDOWN, path=source.path, line=source.line)
+        return None
+
+    def render_s(self, token: Any) -> None:
+        """Strikethrough as a classed inline, so every builder gets its text."""
+        node = nodes.inline(classes=["quicktakes-strike"])
+        self.add_line_and_source_path(node, token)
+        with self.current_node_context(node, append=True):
+            self.render_children(token)
+
+    def render_html_block(self, token: Any) -> None:
+        """Raw HTML passes only when the project opts in; otherwise it is shown as text."""
+        if self.answer_source.raw_html:
+            super().render_html_block(token)
+            return
+        text = token.content.rstrip("\n")
+        if token.type == "html_block":
+            node: nodes.Element = nodes.paragraph(text, text)
+        else:
+            node = nodes.inline(text, text)
+        self.add_line_and_source_path(node, token)
+        self.current_node.append(node)
+
+    def render_html_inline(self, token: Any) -> None:
+        self.render_html_block(token)
+
+
+@functools.cache
+def _answer_parser(url_schemes: tuple[str, ...]) -> Any:
+    config = MdParserConfig(
+        enable_extensions=set(ANSWER_EXTENSIONS),
+        update_mathjax=False,
+        heading_anchors=0,
+        url_schemes=dict.fromkeys(url_schemes),
+    )
+    md = create_md_parser(config, AnswerRenderer)
+    md.options["myst_config"] = config
+    return md
+
+
+def _walk(tokens: Sequence[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _normalise_headings(tokens: Sequence[Token]) -> None:
+    """Shallowest heading becomes level 1 and no level is skipped (``#``..``######``)."""
+    previous = 0
+    for token in tokens:
+        if token.type not in {"heading_open", "heading_close"}:
+            continue
+        level = int(token.tag[1])
+        if token.type == "heading_open":
+            level = min(level, previous + 1) if previous else 1
+            previous = level
+        else:
+            level = previous
+        token.tag = f"h{level}"
+
+
+def _shift_heading_depths(tokens: Sequence[Token]) -> None:
+    """Map heading levels onto ranks relative to the shallowest, before clamping."""
+    levels = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
+    if not levels:
+        return
+    rank = {level: index + 1 for index, level in enumerate(levels)}
+    for token in tokens:
+        if token.type in {"heading_open", "heading_close"}:
+            token.tag = f"h{rank[int(token.tag[1])]}"
+
+
+def _uniquify_footnotes(tokens: Sequence[Token], uid: str) -> None:
+    """Prefix footnote labels so two answers on one page may both use ``[^1]``."""
+    for token in _walk(tokens):
+        if token.type in {"footnote_ref", "footnote_reference_open"} and "label" in token.meta:
+            token.meta["label"] = f"{uid}-{token.meta['label']}"
+
+
+def render_answer(
+    text: str,
+    *,
+    document: nodes.document,
+    parent: nodes.Element,
+    source: AnswerSource,
+    allow_sections: bool,
+    url_schemes: tuple[str, ...] = ("http", "https", "mailto", "ftp"),
+) -> None:
+    """Render answer Markdown into ``parent`` (in place)."""
+    md = _answer_parser(url_schemes)
+    env = document.settings.env
+    md_env: dict[str, Any] = {}
+    host_dir = os.path.dirname(env.doc2path(env.docname))
+    relative_dir = os.path.relpath(os.path.dirname(source.path), host_dir)
+    if relative_dir != ".":
+        md_env["relative-images"] = relative_dir
+    tokens = md.parse(text + "\n", md_env)
+    if tokens and tokens[0].type == "front_matter":
+        tokens.pop(0)
+    _shift_heading_depths(tokens)
+    _normalise_headings(tokens)
+    _uniquify_footnotes(tokens, source.uid)
+
+    renderer: AnswerRenderer = md.renderer
+    renderer.answer_source = source
+    renderer.setup_render(
+        {"document": document, "current_node": parent, "myst_config": md.options["myst_config"]},
+        md_env,
+    )
+    renderer._level_to_section = {0: parent}  # type: ignore[dict-item]
+    if allow_sections:
+        renderer.md_env["temp_root_node"] = parent
+    renderer._render_tokens(tokens)
+    if renderer._heading_slugs:
+        slugs = getattr(document, "quicktakes_slugs", {})
+        slugs.update(renderer._heading_slugs)
+        document.quicktakes_slugs = slugs
+
+
+
+class ResolveAnswerAnchors(Transform):
+    """Resolve ``[text](#label)`` links of answers in documents MyST did not parse.
+
+    MyST resolves these links with a transform of its own parser, so in a MyST host it has
+    already done so (priority 879); in an rST host the links are still pending here.
+    """
+
+    default_priority = 880
+
+    def apply(self, **kwargs: Any) -> None:
+        pending = any(
+            ref.get("id_link") and "refuri" in ref for ref in self.document.findall(nodes.reference)
+        )
+        if pending:
+            ResolveAnchorIds(self.document).apply()
+
+
+def setup_render(app: Sphinx) -> None:
+    """Register the rendering transforms."""
+    app.add_transform(ResolveAnswerAnchors)

@@ -1,0 +1,46 @@
+"""The one place that formats the extension's warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.util import logging
+
+from .errors import QuickTakesError, Subtype
+
+logger = logging.getLogger("sphinxext_quicktakes")
+
+WARNING_TYPE = "quicktakes"
+
+
+def warn(
+    message: str,
+    subtype: Subtype,
+    *,
+    path: str | None = None,
+    line: int | None = None,
+    location: Any = None,
+) -> None:
+    """Log one warning of type ``quicktakes`` at a question file (or another location).
+
+    ``suppress_warnings = ["quicktakes.<subtype>"]`` silences it; Sphinx shows the type.
+    """
+    if location is None and path is not None:
+        location = file_location(path, line)
+    logger.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location)
+
+
+def file_location(path: str, line: int | None = None) -> nodes.Node:
+    """A location Sphinx prints as ``path:line:`` (a plain string would be read as a docname)."""
+    node = nodes.Element()
+    node.source, node.line = path, line
+    return node
+
+
+def warn_error(error: QuickTakesError, path: str, *, location: Any = None) -> None:
+    """Log a :class:`QuickTakesError` found in the question file at ``path``."""
+    if location is not None:
+        warn(f"{path}: {error.message}", error.subtype, location=location)
+    else:
+        warn(error.message, error.subtype, path=path, line=error.line)

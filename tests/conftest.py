@@ -1,0 +1,105 @@
+"""Test helpers: build small real Sphinx projects from page texts and example questions."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from docutils import nodes
+from sphinx.testing.util import SphinxTestApp
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+QUESTIONS = Path(__file__).parent / "questions"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@dataclass
+class Build:
+    """A finished build: the app, its output folder and its warnings."""
+
+    app: SphinxTestApp
+    srcdir: Path
+    outdir: Path
+
+    @property
+    def warnings(self) -> str:
+        return strip_colors(self.app.warning.getvalue())
+
+    def warning_lines(self) -> list[str]:
+        return [line for line in self.warnings.splitlines() if "WARNING" in line or "ERROR" in line]
+
+    def html(self, page: str = "index") -> BeautifulSoup:
+        return BeautifulSoup((self.outdir / f"{page}.html").read_text("utf-8"), "lxml")
+
+    def text(self, name: str) -> str:
+        return (self.outdir / name).read_text("utf-8")
+
+    def doctree(self, docname: str = "index") -> nodes.document:
+        path = Path(self.app.doctreedir) / f"{docname}.doctree"
+        return pickle.loads(path.read_bytes())
+
+
+def strip_colors(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def write_project(
+    srcdir: Path,
+    pages: dict[str, str],
+    conf: str = "",
+    questions: tuple[str, ...] = ("good",),
+    myst: bool = False,
+) -> None:
+    """Write a project: conf.py, the given pages and copies of example question folders."""
+    srcdir.mkdir(parents=True, exist_ok=True)
+    extensions = ["myst_parser", "sphinxext_quicktakes"] if myst else ["sphinxext_quicktakes"]
+    (srcdir / "conf.py").write_text(
+        f"extensions = {extensions!r}\nproject = 'Test'\n{conf}\n", encoding="utf-8"
+    )
+    for entry in questions:  # a folder of tests/questions, or one file in it
+        target = srcdir / "questions" / entry
+        if entry.endswith(".md"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(QUESTIONS / entry, target)
+        else:
+            shutil.copytree(QUESTIONS / entry, target, dirs_exist_ok=True)
+    for name, text in pages.items():
+        path = srcdir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Callable[..., Build]:
+    """Build a project written by :func:`write_project` with a real Sphinx builder."""
+    apps: list[SphinxTestApp] = []
+
+    def _build(
+        pages: dict[str, str],
+        *,
+        buildername: str = "html",
+        conf: str = "",
+        questions: tuple[str, ...] = ("good",),
+        myst: bool = False,
+        srcdir: Path | None = None,
+        **kwargs: Any,
+    ) -> Build:
+        srcdir = srcdir or tmp_path / "src"
+        if not (srcdir / "conf.py").exists():
+            write_project(srcdir, pages, conf, questions, myst)
+        app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
+        apps.append(app)
+        app.build()
+        return Build(app, srcdir, Path(app.outdir))
+
+    yield _build
+    for app in apps:
+        app.cleanup()
