@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -19,7 +19,7 @@ class Option:
 
     name: str
     default: Any
-    rebuild: str
+    rebuild: Literal["", "env", "html"]
     types: tuple[type, ...]
     help: str
     choices: tuple[Any, ...] = ()
@@ -27,24 +27,36 @@ class Option:
 
 OPTIONS: tuple[Option, ...] = (
     Option(
-        "quicktakes_unescape_newlines", "auto", "env", (str, bool),
+        "quicktakes_unescape_newlines",
+        "auto",
+        "env",
+        (str, bool),
         "Decode the two characters backslash + n into newlines: 'auto' when a value has "
         "escaped newlines and no real one, True always, False never. TeX such as \\nabla "
         "survives.",
         choices=("auto", True, False),
     ),
     Option(
-        "quicktakes_meta", True, "env", (bool,),
+        "quicktakes_meta",
+        True,
+        "env",
+        (bool,),
         "Add <meta name='description'> and <meta name='keywords'> from each question's "
         "seo block to the HTML page that shows it.",
     ),
     Option(
-        "quicktakes_raw_html", False, "env", (bool,),
+        "quicktakes_raw_html",
+        False,
+        "env",
+        (bool,),
         "Pass raw HTML in answers through to HTML output. Off by default: question banks "
         "are untrusted, so raw HTML is shown as text.",
     ),
     Option(
-        "quicktakes_max_file_size", DEFAULT_MAX_FILE_SIZE, "env", (int,),
+        "quicktakes_max_file_size",
+        DEFAULT_MAX_FILE_SIZE,
+        "env",
+        (int,),
         "Question files larger than this many bytes are refused with a warning.",
     ),
 )

@@ -40,16 +40,13 @@ def load_for_directive(directive: SphinxDirective, path: str) -> Question | None
 
 def sections_allowed(directive: SphinxDirective) -> bool:
     """Whether the directive's output may contain sections where it sits."""
-    renderer = getattr(directive.state, "_renderer", None)
-    if renderer is not None:  # a MyST host: its renderer knows the current node
-        parent = renderer.current_node
-    else:
-        parent = directive.state.parent
+    renderer = getattr(directive.state, "_renderer", None)  # a MyST host's renderer
+    parent = directive.state.parent if renderer is None else renderer.current_node
     return isinstance(parent, nodes.section | nodes.document)
 
 
 def _next_position(directive: SphinxDirective) -> int:
-    position: int = directive.env.temp_data.get("quicktakes_position", 0)
+    position: int = directive.env.temp_data.get("quicktakes_position") or 0
     directive.env.temp_data["quicktakes_position"] = position + 1
     return position
 
@@ -96,6 +93,7 @@ def question_nodes(
     anchor = _unique_anchor(document, question.label)
 
     container: nodes.Element
+    title: nodes.Element
     if allow_sections:
         container = nodes.section(ids=[anchor])
         title = nodes.title(question.heading, question.heading)
@@ -105,7 +103,7 @@ def question_nodes(
     document.ids[anchor] = container
     container["classes"] += ["quicktake", *(classes or [])]
     directive.set_source_info(container)
-    container += title
+    container.append(title)
     named = title if isinstance(title, nodes.rubric) else container
     directive.add_name(named)
 
@@ -119,16 +117,22 @@ def question_nodes(
         text_box = nodes.container(classes=["quicktake-question"])
         render_answer(
             prepare_answer(question.question, unescape=False),
-            document=document, parent=text_box, source=source, allow_sections=False,
+            document=document,
+            parent=text_box,
+            source=source,
+            allow_sections=False,
         )
-        container += text_box
+        container.append(text_box)
     byline = _byline(question, config.language)
     if byline is not None:
-        container += byline
+        container.append(byline)
     markdown = question.answer + (f"\n\n{question.body}" if question.body else "")
     render_answer(
         prepare_answer(markdown, unescape=False),
-        document=document, parent=container, source=source, allow_sections=allow_sections,
+        document=document,
+        parent=container,
+        source=source,
+        allow_sections=allow_sections,
     )
 
     domain = get_domain(env)

@@ -106,7 +106,9 @@ class QuickTakesDomain(Domain):
             return None
         if contnode is None:
             contnode = nodes.inline(owner.heading, owner.heading)
-        return make_refnode(builder, fromdocname, owner.docname, owner.anchor, contnode, owner.heading)
+        return make_refnode(
+            builder, fromdocname, owner.docname, owner.anchor, contnode, owner.heading
+        )
 
     def resolve_xref(
         self,
@@ -186,9 +188,9 @@ def resolve_automatic_label(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
 ) -> nodes.reference | None:
     """``missing-reference`` handler: ``{ref}`quicktake-<id>``` finds the first rendering."""
-    if node.get("refdomain") != "std" or node.get("reftype") not in {"ref", "any"}:
-        if node.get("reftype") != "myst":
-            return None
+    std_ref = node.get("refdomain") == "std" and node.get("reftype") in {"ref", "any"}
+    if not std_ref and node.get("reftype") != "myst":
+        return None
     target = str(node.get("reftarget", ""))
     if not target.lower().startswith("quicktake-"):
         return None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Subtype(str, Enum):
+class Subtype(StrEnum):
     """Warning subtypes: ``suppress_warnings = ["quicktakes.<value>"]`` silences one."""
 
     MISSING_FILE = "missing-file"
@@ -20,9 +20,6 @@ class Subtype(str, Enum):
     MARKDOWN = "markdown"  # problems rendering the answer
     CONFIG = "config"
     REF = "ref"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class QuickTakesError(Exception):

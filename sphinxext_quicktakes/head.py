@@ -26,7 +26,8 @@ MHCHEM_MATHJAX = """\
 
 def meta_tag(name: str, content: str) -> str:
     """One ``<meta name=... content=...>`` tag, escaped for an attribute."""
-    return f'<meta name="{html.escape(name, quote=True)}" content="{html.escape(content, quote=True)}" />'
+    name, content = html.escape(name, quote=True), html.escape(content, quote=True)
+    return f'<meta name="{name}" content="{content}" />'
 
 
 def existing_meta_names(metatags: str) -> set[str]:
@@ -55,7 +56,7 @@ def add_head_tags(
     if tags:
         context["metatags"] = metatags + ("\n" if metatags else "") + "\n".join(tags)
     if page.mhchem and context.get("has_maths_elements"):
-        app.add_js_file(None, body=MHCHEM_MATHJAX, priority=510)  # type: ignore[arg-type]
+        app.add_js_file(None, body=MHCHEM_MATHJAX, priority=510)
 
 
 def setup_head(app: Sphinx) -> None:

@@ -19,7 +19,9 @@ PDFLATEX_CHARACTERS = {
 
 def unicode_preamble() -> str:
     """``\\DeclareUnicodeCharacter`` lines, guarded so xelatex and lualatex skip them."""
-    lines = [rf"\DeclareUnicodeCharacter{{{code}}}{{{tex}}}" for code, tex in PDFLATEX_CHARACTERS.items()]
+    lines = [
+        rf"\DeclareUnicodeCharacter{{{code}}}{{{tex}}}" for code, tex in PDFLATEX_CHARACTERS.items()
+    ]
     return "\\ifdefined\\DeclareUnicodeCharacter\n" + "\n".join(lines) + "\n\\fi\n"
 
 
@@ -27,9 +29,9 @@ def add_latex_packages(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-updated`` handler: load mhchem only when some answer uses ``\\ce``."""
     if app.builder.format != "latex":
         return
-    if any(page.mhchem for page in get_domain(env).pages.values()):
-        if "mhchem" not in {name for name, _ in app.registry.latex_packages}:
-            app.add_latex_package("mhchem", "version=4")
+    needed = any(page.mhchem for page in get_domain(env).pages.values())
+    if needed and "mhchem" not in {name for name, _ in app.registry.latex_packages}:
+        app.add_latex_package("mhchem", "version=4")
 
 
 def setup_latex(app: Sphinx) -> None:

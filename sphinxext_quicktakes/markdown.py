@@ -78,7 +78,7 @@ MATH_ENVIRONMENTS: frozenset[str] = _words(
 _ESCAPE_RUN = re.compile(r"(\\+)n")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _SPECIAL = re.compile(r"[`\\$]")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
 _FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})([^\n]*)")
 _BEGIN = re.compile(r"\\begin\{([A-Za-z]+\*?)\}")
 _BEGIN_BEFORE = re.compile(r"\\begin\{[A-Za-z]+\*?\}(?:\{[^{}\n]*\}|\[[^\]\n]*\])*$")
@@ -98,6 +98,8 @@ _TEXT_GROUP = re.compile(r"\\(?:text\w*|math\w*|operatorname|mbox|hbox)\s*\{[^{}
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
 _CURRENCY_PREFIX = re.compile(r"(?<![A-Za-z])[A-Z]{1,3}$")
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_CITATION = re.compile(r"\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*")
+_MAX_INLINE = 1000  # longer "inline math" between two dollars is taken for text
 _MHCHEM = re.compile(r"\\(?:ce|pu)\s*\{")
 
 
@@ -158,10 +160,49 @@ def _find_unescaped(text: str, token: str, start: int, stop: int) -> int:
         pos = found + 1
 
 
-def _blank_line_after(text: str, pos: int) -> int:
-    """Start of the next blank line (paragraph break) after ``pos``, or ``len(text)``."""
-    match = _BLANK_LINE.search(text, pos)
-    return match.start() if match else len(text)
+class _Finder:
+    """Next unescaped delimiter, backtick run or blank line, by bisection (scan is linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._tokens: dict[str, list[int]] = {}
+        self._runs: dict[int, list[int]] | None = None
+        self._blank: list[int] | None = None
+
+    def token(self, token: str, start: int, stop: int) -> int:
+        """Like :func:`_find_unescaped`, or -1."""
+        found = self._tokens.get(token)
+        if found is None:
+            found = []
+            pos = self.text.find(token)
+            while pos >= 0:
+                if _backslashes_before(self.text, pos) % 2 == 0:
+                    found.append(pos)
+                pos = self.text.find(token, pos + 1)
+            self._tokens[token] = found
+        index = bisect.bisect_left(found, start)
+        if index < len(found) and found[index] + len(token) <= stop:
+            return found[index]
+        return -1
+
+    def run(self, length: int, start: int, stop: int) -> int:
+        """Start of the next maximal run of exactly ``length`` backticks, or -1."""
+        if self._runs is None:
+            self._runs = {}
+            for match in re.finditer(r"`+", self.text):
+                self._runs.setdefault(len(match.group(0)), []).append(match.start())
+        found = self._runs.get(length, [])
+        index = bisect.bisect_left(found, start)
+        if index < len(found) and found[index] + length <= stop:
+            return found[index]
+        return -1
+
+    def blank_line_after(self, pos: int) -> int:
+        """Start of the next blank line (paragraph break) after ``pos``, or ``len(text)``."""
+        if self._blank is None:
+            self._blank = [match.start() for match in _BLANK_LINE.finditer(self.text)]
+        index = bisect.bisect_left(self._blank, pos)
+        return self._blank[index] if index < len(self._blank) else len(self.text)
 
 
 def _fences(text: str) -> list[tuple[int, int]]:
@@ -220,10 +261,10 @@ def _is_currency(text: str, pos: int, closer: int) -> bool:
     return not _looks_like_math(content)
 
 
-def _single_dollar(text: str, pos: int) -> Segment:
+def _single_dollar(text: str, pos: int, finder: _Finder) -> Segment:
     """Classify the single ``$`` at ``pos``: inline math or currency."""
-    stop = _blank_line_after(text, pos)
-    closer = _find_unescaped(text, "$", pos + 1, stop)
+    stop = min(finder.blank_line_after(pos), pos + 1 + _MAX_INLINE)
+    closer = finder.token("$", pos + 1, stop)
     if closer == pos + 1:
         closer = -1
     if _is_currency(text, pos, closer):
@@ -231,30 +272,29 @@ def _single_dollar(text: str, pos: int) -> Segment:
     return Segment("inline", pos, closer + 1, "$", "$")
 
 
-def _code_span(text: str, pos: int) -> tuple[Segment | None, int]:
+def _not_bracket_math(text: str, pos: int, close: int) -> bool:
+    """True for Markdown-escaped brackets: a citation ``\\[12\\]`` or link text ``\\[a\\](b)``."""
+    content = text[pos + 2 : close]
+    return bool(_CITATION.fullmatch(content)) or text.startswith("(", close + 2)
+
+
+def _code_span(text: str, pos: int, finder: _Finder) -> tuple[Segment | None, int]:
     """Inline code span starting with the backtick run at ``pos``; or the run's end."""
     run_end = pos
     while run_end < len(text) and text[run_end] == "`":
         run_end += 1
     run = run_end - pos
-    stop = _blank_line_after(text, pos)
-    search = run_end
-    while True:
-        found = text.find("`" * run, search, stop)
-        if found < 0:
-            return None, run_end
-        end = found
-        while end < len(text) and text[end] == "`":
-            end += 1
-        if end - found == run:
-            return Segment("code", pos, end, "`" * run, "`" * run), end
-        search = end
+    found = finder.run(run, run_end, finder.blank_line_after(pos))
+    if found < 0:
+        return None, run_end
+    return Segment("code", pos, found + run, "`" * run, "`" * run), found + run
 
 
 def scan(text: str) -> list[Segment]:
     """Find code, math and currency segments in Markdown with real newlines, in order."""
     segments: list[Segment] = []
     fences = _fences(text)
+    finder = _Finder(text)
     pos = 0
     length = len(text)
     fence_index = 0
@@ -271,7 +311,7 @@ def scan(text: str) -> list[Segment]:
         pos = match.start()
         char = text[pos]
         if char == "`":
-            segment, after = _code_span(text, pos)
+            segment, after = _code_span(text, pos, finder)
             if segment and segment.end <= next_fence:
                 segments.append(segment)
                 pos = segment.end
@@ -279,22 +319,24 @@ def scan(text: str) -> list[Segment]:
                 pos = after
         elif char == "$":
             if text.startswith("$$", pos):
-                close = _find_unescaped(text, "$$", pos + 2, next_fence)
+                close = finder.token("$$", pos + 2, next_fence)
                 if close >= 0:
                     segments.append(Segment("display", pos, close + 2, "$$", "$$"))
                     pos = close + 2
                 else:
                     pos += 2
             else:
-                segment = _single_dollar(text, pos)
+                segment = _single_dollar(text, pos, finder)
                 segments.append(segment)
                 pos = segment.end
         else:  # backslash
             following = text[pos + 1 : pos + 2]
             if following in ("(", "["):
                 closing = "\\)" if following == "(" else "\\]"
-                stop = min(_blank_line_after(text, pos), next_fence)
-                close = _find_unescaped(text, closing, pos + 2, stop)
+                stop = min(finder.blank_line_after(pos), next_fence)
+                close = finder.token(closing, pos + 2, stop)
+                if following == "[" and close >= 0 and _not_bracket_math(text, pos, close):
+                    close = -1
                 if close >= 0:
                     kind = "inline" if following == "(" else "display"
                     segments.append(Segment(kind, pos, close + 2, "\\" + following, closing))
@@ -304,7 +346,7 @@ def scan(text: str) -> list[Segment]:
             elif following == "b" and (begin := _BEGIN.match(text, pos)):
                 name = begin.group(1)
                 end_token = "\\end{" + name + "}"
-                close = text.find(end_token, begin.end(), next_fence)
+                close = finder.token(end_token, begin.end(), next_fence)
                 if name in MATH_ENVIRONMENTS and close >= 0:
                     segments.append(Segment("env", pos, close + len(end_token)))
                     pos = close + len(end_token)
@@ -428,7 +470,8 @@ def decode_escaped_newlines(text: str) -> str:
             newline[index] = False
         elif segment.is_math and candidate[index]:
             at_open = segment.kind == "display" and prov == segment.content_start
-            after_begin = _BEGIN_BEFORE.search(provisional, segment.start, prov) is not None
+            window = max(segment.start, prov - 200)
+            after_begin = _BEGIN_BEFORE.search(provisional, window, prov) is not None
             newline[index] = at_open or after_begin
         elif segment.kind != "fence":  # fences are settled below
             newline[index] = True

@@ -197,7 +197,9 @@ def load_question(
     return parse_question(text, str(path), unescape=unescape)
 
 
-def parse_question(text: str, path: str = "<string>", *, unescape: UnescapeMode = "auto") -> Question:
+def parse_question(
+    text: str, path: str = "<string>", *, unescape: UnescapeMode = "auto"
+) -> Question:
     """Parse the text of one question file."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -262,7 +264,9 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
         mark = exc.context_mark or exc.problem_mark  # where the broken construct began
         line = mark.line + 1 if mark is not None else None
         reason = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid"
-        raise QuickTakesError(f"invalid YAML front matter: {reason}", Subtype.YAML, line=line) from None
+        raise QuickTakesError(
+            f"invalid YAML front matter: {reason}", Subtype.YAML, line=line
+        ) from None
     except yaml.YAMLError as exc:
         raise QuickTakesError(f"invalid YAML front matter: {exc}", Subtype.YAML) from None
     except RecursionError:
@@ -359,7 +363,9 @@ def _build_question(
             Subtype.MISSING_FIELD,
         )
     if "question" not in metadata:
-        fields.problem("title", "no 'question' in the front matter; the title is used", Subtype.MISSING_FIELD)
+        fields.problem(
+            "title", "no 'question' in the front matter; the title is used", Subtype.MISSING_FIELD
+        )
     heading = " ".join(heading.split())
 
     question_id: str | int | None = metadata.get("id")
@@ -381,7 +387,9 @@ def _build_question(
         try:
             dates.format_date(date, date_format)
         except QuickTakesError as exc:
-            fields.problem("date_format", exc.message + "; the date is not shown", Subtype.DATE_FORMAT)
+            fields.problem(
+                "date_format", exc.message + "; the date is not shown", Subtype.DATE_FORMAT
+            )
             date = None
 
     seo = fields.mapping("seo")

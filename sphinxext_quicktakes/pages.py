@@ -60,9 +60,9 @@ def exclude_question_files(app: Sphinx, config: Config) -> None:
         dirnames[:] = sorted(d for d in dirnames if not excluded(rel_root + d))
         for filename in sorted(filenames):
             relpath = rel_root + filename
-            if filename.endswith(tuple(suffixes)) and not excluded(relpath):
-                if is_question_file(os.path.join(root, filename)):
-                    found.append(relpath)
+            candidate = filename.endswith(tuple(suffixes)) and not excluded(relpath)
+            if candidate and is_question_file(os.path.join(root, filename)):
+                found.append(relpath)
     if found:
         config.exclude_patterns = [*config.exclude_patterns, *found]
 

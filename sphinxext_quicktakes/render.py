@@ -16,12 +16,12 @@ from typing import Any
 
 from docutils import nodes
 from docutils.transforms import Transform
-from sphinx.application import Sphinx
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.mdit_to_docutils.transforms import ResolveAnchorIds
 from myst_parser.parsers.mdit import create_md_parser
+from sphinx.application import Sphinx
 
 from .errors import Subtype
 from .warnings import warn
@@ -45,7 +45,7 @@ class AnswerRenderer(SphinxRenderer):
 
     answer_source: AnswerSource
 
-    def create_warning(  # type: ignore[override]
+    def create_warning(
         self,
         message: str,
         subtype: Any,
@@ -171,10 +171,6 @@ def render_answer(
     if allow_sections:
         renderer.md_env["temp_root_node"] = parent
     renderer._render_tokens(tokens)
-    if renderer._heading_slugs:
-        slugs = getattr(document, "quicktakes_slugs", {})
-        slugs.update(renderer._heading_slugs)
-        document.quicktakes_slugs = slugs
 
 
 

@@ -77,7 +77,7 @@ def test_mhchem_loaded_only_when_needed(build, tmp_path) -> None:
 
 
 def test_raw_html_is_text_unless_opted_in(build, tmp_path) -> None:
-    question = (tmp_path / "src" / "questions" / "html.md")
+    question = tmp_path / "src" / "questions" / "html.md"
     question.parent.mkdir(parents=True)
     question.write_text(
         "---\nid: 1\nquestion: Q?\nanswer: >-\n    Water is H<sub>2</sub>O.\\n\\n"

@@ -111,14 +111,25 @@ def test_latex_without_chemistry_has_no_mhchem(build) -> None:
 def test_pdf_builds_and_contains_the_answer(build, engine: str) -> None:
     result = build(PAGES, buildername="latex", conf=f"latex_engine = {engine!r}")
     proc = subprocess.run(
-        ["latexmk", "-pdf" if engine == "pdflatex" else "-xelatex", "-interaction=nonstopmode",
-         "-halt-on-error", "test.tex"],
-        cwd=result.outdir, capture_output=True, text=True, timeout=600,
+        [
+            "latexmk",
+            "-pdf" if engine == "pdflatex" else "-xelatex",
+            "-interaction=nonstopmode",
+            "-halt-on-error",
+            "test.tex",
+        ],
+        cwd=result.outdir,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     text = subprocess.run(
-        ["pdftotext", "-layout", "test.pdf", "-"], cwd=result.outdir,
-        capture_output=True, text=True, check=True,
+        ["pdftotext", "-layout", "test.pdf", "-"],
+        cwd=result.outdir,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "How does osmosis move water across a membrane?" in text
     assert "Posted on Feb 04, 2025" in text

@@ -158,14 +158,23 @@ Page
     result = build({"index.rst": index})
     html = result.html()
     assert meta(html, "description") == [
-        'Pricing a renovation means adding materials, labour & overhead, then a margin — '
+        "Pricing a renovation means adding materials, labour & overhead, then a margin — "
         '"cost plus" in practice.'
     ]
     [keywords] = meta(html, "keywords")
     assert keywords.split(", ") == [
-        "pricing", "cost plus", "<b>margin</b>", "renovation",
-        "sodium", "water", "hydrogen", "alkali metals",
-        "osmosis", "water potential", "membrane", "tonicity",
+        "pricing",
+        "cost plus",
+        "<b>margin</b>",
+        "renovation",
+        "sodium",
+        "water",
+        "hydrogen",
+        "alkali metals",
+        "osmosis",
+        "water potential",
+        "membrane",
+        "tonicity",
     ]
     assert meta(html, "robots") == ["noindex"]
     raw = result.text("index.html")
@@ -261,9 +270,7 @@ Page
 def test_doctree_structure(build) -> None:
     result = build({"index.rst": RST_INDEX})
     doctree = result.doctree()
-    question = next(
-        s for s in doctree.findall(nodes.section) if "quicktake" in s["classes"]
-    )
+    question = next(s for s in doctree.findall(nodes.section) if "quicktake" in s["classes"])
     subsections = [s for s in question.findall(nodes.section) if s is not question]
     assert [s[0].astext() for s in subsections] == ["Driving force", "A table"]
     assert len(list(question.findall(nodes.math_block))) == 1

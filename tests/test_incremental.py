@@ -16,7 +16,9 @@ from .conftest import write_project
 def sphinx_build(srcdir: Path, outdir: Path, *args: str) -> str:
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", *args, str(srcdir), str(outdir)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.stdout + proc.stderr
@@ -50,14 +52,22 @@ def test_editing_a_question_rereads_only_its_page(tmp_path: Path) -> None:
 
 
 PARALLEL_PAGES = {
-    "index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   p*\n\n"
-    "See :ref:`quicktake-900002`.\n",
+    "index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   p*\n\nSee :ref:`quicktake-900002`.\n",
     **{
         f"p{n}.rst": f"Page {n}\n{'=' * (5 + len(str(n)))}\n\n"
         f".. quicktake:: questions/good/{name}\n\nSee :ref:`quicktake-900001`.\n"
         for n, name in enumerate(
-            ["osmosis.md", "maxwell.md", "budget.md", "water.md", "printf.md",
-             "osmosis.md", "maxwell.md", "budget.md", "water.md"]
+            [
+                "osmosis.md",
+                "maxwell.md",
+                "budget.md",
+                "water.md",
+                "printf.md",
+                "osmosis.md",
+                "maxwell.md",
+                "budget.md",
+                "water.md",
+            ]
         )
     },
 }

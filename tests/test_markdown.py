@@ -325,7 +325,9 @@ def test_decode_is_idempotent(text: str) -> None:
 @given(ANY_TEXT)
 def test_escape_currency_only_adds_backslashes(text: str) -> None:
     escaped = escape_currency(text)
-    assert escaped.replace("\\$", "$") == text.replace("\\$", "$")
+    assert escaped.replace("\\", "") == text.replace("\\", "")
+    added = len(escaped) - len(text)
+    assert added == sum(segment.kind == "currency" for segment in scan(text))
     assert escape_currency(escaped) == escaped
 
 
@@ -365,3 +367,22 @@ def test_corpus_check_sees_blind_damage() -> None:
         len(report.check_math(raw, report.blind(raw))[1]) for _, raw in report.load_answers(CORPUS)
     )
     assert total > 0
+
+
+def test_escaped_brackets_are_not_display_math() -> None:
+    assert convert_math_delimiters("as shown \\[12\\] and \\[see\\](url)") == (
+        "as shown \\[12\\] and \\[see\\](url)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The cost $C$ is $5 per unit.", "The cost $C$ is \\$5 per unit."),
+        ("A price of $5, or $x$ in general", "A price of \\$5, or $x$ in general"),
+        ("Run echo $HOME and $PATH now", "Run echo \\$HOME and \\$PATH now"),
+        ("### Budget: $2 million\nnext", "### Budget: \\$2 million\nnext"),
+    ],
+)
+def test_prices_next_to_math(text: str, expected: str) -> None:
+    assert escape_currency(text) == expected

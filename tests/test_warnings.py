@@ -112,8 +112,17 @@ def test_werror_fails_and_keep_going_reports_all(tmp_path: Path) -> None:
         ".. quicktake:: questions/bad/missing-answer.md\n"
     }
     write_project(tmp_path / "src", pages, questions=("bad",))
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going",
-               str(tmp_path / "src"), str(tmp_path / "out")]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-W",
+        "--keep-going",
+        str(tmp_path / "src"),
+        str(tmp_path / "out"),
+    ]
     proc = subprocess.run(command, capture_output=True, text=True)
     assert proc.returncode == 1
     assert proc.stderr.count("WARNING") == 2 or proc.stderr.count("ERROR") == 2, proc.stderr
