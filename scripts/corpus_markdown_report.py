@@ -116,19 +116,19 @@ def raw_math_spans(raw: str) -> list[Span]:
         masked = _mask(masked, match.start(), match.end())
     for pattern in (RAW_PAREN, RAW_INLINE):
         pos = 0
-        while match := pattern.search(masked, pos):
-            content = match.group(2)
-            after = masked[match.end() : match.end() + 1]
+        while found := pattern.search(masked, pos):
+            content = found.group(2)
+            after = masked[found.end() : found.end() + 1]
             price = pattern is RAW_INLINE and (
                 RAW_PRICE.match(content + "$") is not None
                 or (after.isdigit() and not WORD.search(content))
             )
             if ESC + ESC in content or price:
-                pos = match.start() + 1
+                pos = found.start() + 1
                 continue
-            spans.append(Span("inline", match.start(), match.start(2), match.end(2), match.end()))
-            masked = _mask(masked, match.start(), match.end())
-            pos = match.end()
+            spans.append(Span("inline", found.start(), found.start(2), found.end(2), found.end()))
+            masked = _mask(masked, found.start(), found.end())
+            pos = found.end()
     return sorted(spans, key=lambda span: span.start)
 
 

@@ -446,7 +446,7 @@ def decode_escaped_newlines(text: str) -> str:
         is_candidate = False
         if len(match.group(1)) == 1:
             word = _LETTERS.match(text, backslash + 1)
-            is_candidate = bool(word) and word.group(0) in TEX_N_WORDS
+            is_candidate = word is not None and word.group(0) in TEX_N_WORDS
         candidate.append(is_candidate)
         newline.append(not is_candidate)
     provisional, positions = _apply(text, escapes, newline)
@@ -563,7 +563,7 @@ def convert_math_delimiters(text: str) -> str:
                 out.append("$" + content + "$")
                 last = segment.end
             continue
-        if segment.kind != "display":
+        if segment.kind != "display" or not content.strip():
             continue
         line_start = _line_start(text, segment.start)
         opener_line = text[line_start : _line_end(text, segment.start)]
@@ -589,8 +589,8 @@ def convert_math_delimiters(text: str) -> str:
         line_end = _line_end(text, last)
         rest = text[last:line_end]
         if rest.strip() and not re.fullmatch(r"\s*\([^)$\r\n]+\)\s*", rest):
-            out.append("\n" + indent + rest.lstrip(" \t"))
-            last = line_end
+            out.append("\n" + indent)  # the rest of the line follows on the next one
+            last += len(rest) - len(rest.lstrip(" \t"))
     out.append(text[last:])
     return "".join(out)
 

@@ -21,6 +21,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.mdit_to_docutils.transforms import ResolveAnchorIds
 from myst_parser.parsers.mdit import create_md_parser
+from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from .errors import Subtype
@@ -151,9 +152,11 @@ def render_answer(
     env = document.settings.env
     md_env: dict[str, Any] = {}
     host_dir = os.path.dirname(env.doc2path(env.docname))
-    relative_dir = os.path.relpath(os.path.dirname(source.path), host_dir)
-    if relative_dir != ".":
+    question_dir = os.path.dirname(source.path)
+    relative_dir = os.path.relpath(question_dir, host_dir)
+    if relative_dir != ".":  # images and document links are relative to the question file
         md_env["relative-images"] = relative_dir
+        md_env["relative-docs"] = ("", host_dir, question_dir)
     tokens = md.parse(text + "\n", md_env)
     if tokens and tokens[0].type == "front_matter":
         tokens.pop(0)
@@ -171,7 +174,18 @@ def render_answer(
     if allow_sections:
         renderer.md_env["temp_root_node"] = parent
     renderer._render_tokens(tokens)
+    if relative_dir != ".":
+        _relative_doc_roles(parent, env, question_dir)
 
+
+def _relative_doc_roles(parent: nodes.Element, env: Any, question_dir: str) -> None:
+    """``{doc}`` targets written relative to the question file, made absolute."""
+    for xref in parent.findall(addnodes.pending_xref):
+        target = xref.get("reftarget", "")
+        if xref.get("reftype") != "doc" or not target or target.startswith("/"):
+            continue
+        path = os.path.normpath(os.path.join(question_dir, target))
+        xref["reftarget"] = "/" + os.path.relpath(path, env.srcdir).replace(os.sep, "/")
 
 
 class ResolveAnswerAnchors(Transform):

@@ -47,6 +47,16 @@ class Build:
         return pickle.loads(path.read_bytes())
 
 
+def math_texts(element: Any) -> list[str]:
+    """The TeX of every ``.math`` element, display math as ``\\[...\\]`` without the
+    padding newlines some Sphinx versions add."""
+    texts = []
+    for node in element.select(".math"):
+        text = node.get_text().strip()
+        texts.append(re.sub(r"\A\\\[\s*(.*?)\s*\\\]\Z", r"\\[\1\\]", text, flags=re.S))
+    return texts
+
+
 def strip_colors(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import Build
+from .conftest import Build, math_texts
 
 
 def page(*files: str, title: str = "Page") -> dict[str, str]:
@@ -11,7 +11,7 @@ def page(*files: str, title: str = "Page") -> dict[str, str]:
 
 
 def maths(result: Build) -> list[str]:
-    return [m.get_text().strip() for m in result.html().select(".math")]
+    return math_texts(result.html())
 
 
 def test_tex_survives_newline_decoding(build) -> None:
@@ -45,7 +45,7 @@ def test_prices_stay_text_and_real_math_stays_math(build) -> None:
     assert "an additional $5,000" in text
     assert "$28,750" in text
     assert "$1.5 million" in text
-    assert [m.get_text() for m in section.select(".math")] == [
+    assert math_texts(section) == [
         r"\(m = \frac{P - C}{C}\)",
         r"\(P\)",
     ]
@@ -88,3 +88,33 @@ def test_raw_html_is_text_unless_opted_in(build, tmp_path) -> None:
     html = build(index).html()
     assert html.select_one("div.body script") is None
     assert "<sub>2</sub>" in html.select_one("section.quicktake").get_text()
+
+
+def test_roles_links_and_images_resolve_relative_to_the_question_file(build) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   chapter\n   sub/page\n",
+        "chapter.rst": ".. _glossary:\n\nGlossary\n========\n\n"
+        ".. quicktake:: questions/good/osmosis.md\n",
+        "sub/page.rst": "Sub page\n========\n\n.. quicktake:: ../questions/linked/links.md\n",
+    }
+    result = build(pages, questions=("good", "linked"))
+    assert result.warning_lines() == []
+    html = result.html("sub/page")
+    section = html.select_one("section.quicktake")
+    links = {a.get_text(): a["href"] for a in section.select("a.reference.internal")}
+    assert links == {
+        "the glossary": "../chapter.html#glossary",
+        "Glossary": "../chapter.html",
+        "the chapter page": "../chapter.html",
+        "How does osmosis move water across a membrane?": "../chapter.html#quicktake-900001",
+    }
+    image = section.select_one("img")
+    assert image["src"] == "../_images/cell.png"
+    assert (result.outdir / "_images" / "cell.png").exists()
+
+
+def test_unescape_config_false_keeps_backslash_n(build) -> None:
+    result = build(page("osmosis.md"), conf="quicktakes_unescape_newlines = False")
+    section = result.html().select_one("section.quicktake")
+    assert section.find("h3") is None
+    assert "\\n\\n### Driving force" in section.get_text()

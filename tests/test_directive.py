@@ -6,6 +6,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 
+from .conftest import math_texts
+
 RST_INDEX = """\
 Course
 ======
@@ -101,7 +103,7 @@ def test_byline_answer_markdown_and_footnotes(build, myst, pages) -> None:
         "Solution",
         "Effect",
     ]
-    maths = [m.get_text().strip() for m in section.select(".math")]
+    maths = math_texts(section)
     assert r"\(\nabla \cdot \mathbf{v} \neq 0\)" in maths
     assert r"\[\Pi = i M R T\]" in maths
     ref = section.select_one("a.footnote-reference")

@@ -331,6 +331,13 @@ def test_escape_currency_only_adds_backslashes(text: str) -> None:
     assert escape_currency(escaped) == escaped
 
 
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_convert_is_idempotent(text: str) -> None:
+    once = convert_math_delimiters(text)
+    assert convert_math_delimiters(once) == once
+
+
 # --------------------------------------------------------------------------- corpus
 
 
@@ -349,7 +356,7 @@ def _report_module() -> ModuleType:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus at ../shared/corpus")
 def test_corpus_has_no_damaged_math() -> None:
     report = _report_module()
-    damaged = []
+    damaged: list[str] = []
     spans = 0
     for path, raw in report.load_answers(CORPUS):
         found, bad, _ = report.check_math(raw, report.ours(raw))

@@ -19,6 +19,7 @@ CASES = [
     ("bad-date.md", "date", "date", 4),
     ("bad-date-format.md", "date-format", "'HH'", 5),
     ("does-not-exist.md", "missing-file", "file not found", None),
+    ("missing-question.md", "missing-field", "no 'question'", 3),
 ]
 
 
