@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
-from sphinxext_quicktakes import __version__  # noqa: E402
+from sphinxext_quicktakes import __version__
 
 project = "sphinxext-quicktakes"
 author = "sphinxext-quicktakes contributors"

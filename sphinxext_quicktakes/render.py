@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 from docutils.transforms import Transform
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
@@ -61,6 +63,13 @@ class AnswerRenderer(SphinxRenderer):
         warn(f"{message} [myst.{name}]", Subtype.MARKDOWN, path=source.path, line=source.line)
         return None
 
+    def create_highlighted_code_block(
+        self, text: str, lexer_name: str | None, *args: Any, **kwargs: Any
+    ) -> nodes.Element:
+        """Code in a language Pygments does not know is shown as plain text, without the
+        highlighting warning Sphinx would give (exports use names like ``plaintext``)."""
+        return super().create_highlighted_code_block(text, known_lexer(lexer_name), *args, **kwargs)
+
     def render_s(self, token: Any) -> None:
         """Strikethrough as a classed inline, so every builder gets its text."""
         node = nodes.inline(classes=["quicktakes-strike"])
@@ -83,6 +92,18 @@ class AnswerRenderer(SphinxRenderer):
 
     def render_html_inline(self, token: Any) -> None:
         self.render_html_block(token)
+
+
+@functools.cache
+def known_lexer(name: str | None) -> str | None:
+    """``name`` when Pygments has a lexer for it, else ``"text"``."""
+    if not name or name in {"none", "default"}:
+        return name
+    try:
+        get_lexer_by_name(name)
+    except ClassNotFound:
+        return "text"
+    return name
 
 
 @functools.cache

@@ -203,12 +203,14 @@ class ExampleDirective(SphinxDirective):
         result: list[nodes.Node] = [pair]
         if "no-result" in self.options:
             return result
-        result.append(nodes.paragraph("", "", nodes.emphasis("Result:", "Result:"),
-                                      classes=["qt-example-result"]))
+        result.append(
+            nodes.paragraph(
+                "", "", nodes.emphasis("Result:", "Result:"), classes=["qt-example-result"]
+            )
+        )
         host = myst if getattr(self.state, "_renderer", None) is not None else rst
         holder = nodes.section()  # the live question may be a section where it lands
-        self.state.nested_parse(StringList(host, source=self.get_source_info()[0]),
-                                0, holder)
+        self.state.nested_parse(StringList(host, source=self.get_source_info()[0]), 0, holder)
         result += holder.children
         return result
 
