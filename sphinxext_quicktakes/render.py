@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 from docutils.transforms import Transform
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.mdit_to_docutils.transforms import ResolveAnchorIds
 from myst_parser.parsers.mdit import create_md_parser
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
