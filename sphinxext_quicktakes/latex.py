@@ -22,7 +22,9 @@ def unicode_preamble() -> str:
     lines = [
         rf"\DeclareUnicodeCharacter{{{code}}}{{{tex}}}" for code, tex in PDFLATEX_CHARACTERS.items()
     ]
-    return "\\ifdefined\\DeclareUnicodeCharacter\n" + "\n".join(lines) + "\n\\fi\n"
+    declare = "\\ifdefined\\DeclareUnicodeCharacter\n" + "\n".join(lines) + "\n\\fi\n"
+    # MathJax's mhchem has \pu (physical units); LaTeX's mhchem does not
+    return declare + "\\providecommand{\\pu}[1]{\\ce{#1}}\n"
 
 
 def add_latex_packages(app: Sphinx, env: BuildEnvironment) -> None:

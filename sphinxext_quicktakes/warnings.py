@@ -32,9 +32,11 @@ def warn(
 
 
 def file_location(path: str, line: int | None = None) -> nodes.Node:
-    """A location Sphinx prints as ``path:line:`` (a plain string would be read as a docname)."""
+    """A location Sphinx prints as ``path:line:`` (a plain string would be read as a docname).
+
+    A problem with the whole file (empty, no ``answer``) is reported at line 1."""
     node = nodes.Element()
-    node.source, node.line = path, line
+    node.source, node.line = path, line or 1
     return node
 
 
