@@ -277,3 +277,21 @@ def test_doctree_structure(build) -> None:
     assert [s[0].astext() for s in subsections] == ["Driving force", "A table"]
     assert len(list(question.findall(nodes.math_block))) == 1
     assert len(list(question.findall(nodes.table))) == 1
+
+
+def test_month_names_follow_the_project_language(build) -> None:
+    index = "Page\n====\n\n.. quicktake:: questions/good/budget.md\n"
+    html = build({"index.rst": index}, conf="language = 'fr'").html()
+    assert html.select_one(".quicktake-date").get_text() == "Answered on 30 of juin, 2025"
+
+
+def test_raw_html_passes_when_the_project_opts_in(build, tmp_path) -> None:
+    question = tmp_path / "src" / "questions" / "html.md"
+    question.parent.mkdir(parents=True)
+    question.write_text(
+        "---\nid: 1\nquestion: Q?\nanswer: >-\n    Water is H<sub>2</sub>O.\n---\n",
+        encoding="utf-8",
+    )
+    index = {"index.rst": "Page\n====\n\n.. quicktake:: questions/html.md\n"}
+    html = build(index, conf="quicktakes_raw_html = True").html()
+    assert html.select_one("section.quicktake sub").get_text() == "2"
