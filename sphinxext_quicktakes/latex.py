@@ -2,25 +2,147 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from .domain import get_domain
 
-#: Characters common in question banks that Sphinx's pdflatex escaping does not map.
-PDFLATEX_CHARACTERS = {
-    "207A": r"\ensuremath{^{+}}",  # ⁺
-    "207B": r"\ensuremath{^{-}}",  # ⁻
-    "208A": r"\ensuremath{_{+}}",  # ₊
-    "208B": r"\ensuremath{_{-}}",  # ₋
+_GREEK = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho "
+    "varsigma sigma tau upsilon phi chi psi omega"
+).split()
+_GREEK_UPPER = dict(
+    zip(
+        "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡ ΣΤΥΦΧΨΩ",
+        "A B Gamma Delta E Z H Theta I K Lambda M N Xi O Pi P "
+        "- Sigma T Upsilon Phi X Psi Omega".split(),
+        strict=True,
+    )
+)
+_SYMBOLS = {
+    "−": r"-",
+    "√": r"\surd",
+    "∧": r"\wedge",
+    "∨": r"\vee",
+    "⊕": r"\oplus",
+    "↔": r"\leftrightarrow",
+    "⇔": r"\Leftrightarrow",
+    "⇒": r"\Rightarrow",
+    "⇌": r"\rightleftharpoons",
+    "∞": r"\infty",
+    "≈": r"\approx",
+    "≠": r"\neq",
+    "≡": r"\equiv",
+    "∑": r"\sum",
+    "∏": r"\prod",
+    "∫": r"\int",
+    "∂": r"\partial",
+    "∇": r"\nabla",
+    "∈": r"\in",
+    "∉": r"\notin",
+    "⊂": r"\subset",
+    "⊆": r"\subseteq",
+    "∪": r"\cup",
+    "∩": r"\cap",
+    "∀": r"\forall",
+    "∃": r"\exists",
+    "¬": r"\neg",
+    "∆": r"\Delta",
+    "∝": r"\propto",
+    "∠": r"\angle",
+    "⊥": r"\perp",
+    "∥": r"\parallel",
+    "≪": r"\ll",
+    "≫": r"\gg",
+    "⋅": r"\cdot",
+    "∘": r"\circ",
+    "∼": r"\sim",
+    "≅": r"\cong",
+    "ℓ": r"\ell",
+    "←": r"\leftarrow",
+    "↑": r"\uparrow",
+    "↓": r"\downarrow",
+    "→": r"\rightarrow",
+    "≤": r"\leq",
+    "≥": r"\geq",
+    "±": r"\pm",
+    "×": r"\times",
+    "÷": r"\div",
+    "′": r"\prime",
+    "ϵ": r"\epsilon",
+    "ϕ": r"\phi",
+    "ϑ": r"\vartheta",
 }
+_TEXT = {
+    "₹": "Rs.~",
+    "₱": "PHP~",
+    "₦": "NGN~",
+    "₩": "KRW~",
+    "₺": "TRY~",
+    "₫": "VND~",
+    "℃": r"\textdegree{}C",
+    "─": "-",
+    "━": "-",
+    "│": "|",
+    "┃": "|",
+    "┌": "+",
+    "┐": "+",
+    "└": "+",
+    "┘": "+",
+    "├": "+",
+    "┤": "+",
+    "┬": "+",
+    "┴": "+",
+    "┼": "+",
+    "═": "=",
+    "║": "|",
+    "╔": "+",
+    "╗": "+",
+    "╚": "+",
+    "╝": "+",
+    "…": r"\ldots{}",
+}
+
+
+def _pdflatex_characters() -> dict[str, str]:
+    """Characters common in question banks that Sphinx's pdflatex set-up cannot typeset,
+    with a replacement: math symbols in math mode, box drawing and currencies as text."""
+    table: dict[str, str] = {}
+    for offset, name in enumerate(_GREEK):  # α (U+03B1) .. ω (U+03C9)
+        table[chr(0x03B1 + offset)] = r"\ensuremath{\%s}" % name if len(name) > 1 else name
+    for letter, name in _GREEK_UPPER.items():
+        if name != "-":
+            table[letter] = r"\ensuremath{\%s}" % name if len(name) > 1 else name
+    for accented, plain in zip("άέήίόύώϊϋ", "αεηιουωιυ", strict=True):
+        table[accented] = table[plain]
+    for digit in range(10):
+        table[chr(0x2080 + digit)] = r"\ensuremath{_{%d}}" % digit  # ₀ .. ₉
+        table["⁰¹²³⁴⁵⁶⁷⁸⁹"[digit]] = r"\ensuremath{^{%d}}" % digit
+    for sign, tex in zip("⁺⁻⁼⁽⁾ⁿⁱ", "+-=()ni", strict=True):
+        table[sign] = r"\ensuremath{^{%s}}" % tex
+    for sign, tex in zip("₊₋₌₍₎", "+-=()", strict=True):
+        table[sign] = r"\ensuremath{_{%s}}" % tex
+    for code in range(0x1F00, 0x2000):  # polytonic Greek: the base letter
+        base = unicodedata.normalize("NFD", chr(code))[:1]
+        if base in table:
+            table[chr(code)] = table[base]
+    table.update({char: r"\ensuremath{%s}" % tex for char, tex in _SYMBOLS.items()})
+    table.update(_TEXT)
+    return table
+
+
+#: Unicode characters mapped for pdflatex (xelatex and lualatex set them from the font).
+PDFLATEX_CHARACTERS = _pdflatex_characters()
 
 
 def unicode_preamble() -> str:
     """``\\DeclareUnicodeCharacter`` lines, guarded so xelatex and lualatex skip them."""
     lines = [
-        rf"\DeclareUnicodeCharacter{{{code}}}{{{tex}}}" for code, tex in PDFLATEX_CHARACTERS.items()
+        rf"\DeclareUnicodeCharacter{{{ord(char):04X}}}{{{tex}}}"
+        for char, tex in sorted(PDFLATEX_CHARACTERS.items())
     ]
     declare = "\\ifdefined\\DeclareUnicodeCharacter\n" + "\n".join(lines) + "\n\\fi\n"
     # MathJax's mhchem has \pu (physical units); LaTeX's mhchem does not

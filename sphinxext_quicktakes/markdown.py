@@ -261,12 +261,18 @@ def _is_currency(text: str, pos: int, closer: int) -> bool:
     return not _looks_like_math(content)
 
 
+_MATH_OPENER_INSIDE = re.compile(r"(?<!\\)\\[(\[)\]]")
+
+
 def _single_dollar(text: str, pos: int, finder: _Finder) -> Segment:
     """Classify the single ``$`` at ``pos``: inline math or currency."""
     stop = min(finder.blank_line_after(pos), pos + 1 + _MAX_INLINE)
     closer = finder.token("$", pos + 1, stop)
     if closer == pos + 1:
         closer = -1
+    if closer > 0 and _MATH_OPENER_INSIDE.search(text, pos + 1, closer):
+        # ``$y = 0\ ... as \(x$``: delimiters mixed up by the author; TeX cannot set it
+        return Segment("currency", pos, pos + 1)
     if _is_currency(text, pos, closer):
         return Segment("currency", pos, pos + 1)
     return Segment("inline", pos, closer + 1, "$", "$")

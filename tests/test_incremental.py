@@ -15,7 +15,17 @@ from .conftest import write_project
 
 def sphinx_build(srcdir: Path, outdir: Path, *args: str) -> str:
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", *args, str(srcdir), str(outdir)],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "--no-color",
+            "-b",
+            "html",
+            *args,
+            str(srcdir),
+            str(outdir),
+        ],
         capture_output=True,
         text=True,
         check=True,

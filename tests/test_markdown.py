@@ -393,3 +393,11 @@ def test_escaped_brackets_are_not_display_math() -> None:
 )
 def test_prices_next_to_math(text: str, expected: str) -> None:
     assert escape_currency(text) == expected
+
+
+def test_dollar_span_holding_a_math_opener_is_not_math() -> None:
+    # delimiters mixed up by an author: TeX cannot typeset "\(" inside inline math
+    text = r"The asymptote at $y = 0\ provides a base as \(x$ approaches, and $x^2$ is math."
+    out = prepare_answer(text, unescape=False)
+    assert out.startswith(r"The asymptote at \$y = 0\ provides")
+    assert "$x^2$ is math" in out

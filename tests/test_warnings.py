@@ -117,6 +117,7 @@ def test_werror_fails_and_keep_going_reports_all(tmp_path: Path) -> None:
         sys.executable,
         "-m",
         "sphinx",
+        "--no-color",
         "-b",
         "html",
         "-W",
