@@ -10,18 +10,17 @@ from sphinx.environment import BuildEnvironment
 
 from .domain import get_domain
 
-_GREEK = (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho "
-    "varsigma sigma tau upsilon phi chi psi omega"
-).split()
-_GREEK_UPPER = dict(
-    zip(
-        "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡ ΣΤΥΦΧΨΩ",
-        "A B Gamma Delta E Z H Theta I K Lambda M N Xi O Pi P "
-        "- Sigma T Upsilon Phi X Psi Omega".split(),
-        strict=True,
-    )
-)
+_GREEK = [
+    *("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"),
+    *("lambda", "mu", "nu", "xi", "o", "pi", "rho", "varsigma", "sigma", "tau", "upsilon"),
+    *("phi", "chi", "psi", "omega"),
+]
+_GREEK_UPPER = {  # capitals that look like Latin letters are set as those letters
+    "Α": "A", "Β": "B", "Γ": r"\Gamma", "Δ": r"\Delta", "Ε": "E", "Ζ": "Z", "Η": "H",
+    "Θ": r"\Theta", "Ι": "I", "Κ": "K", "Λ": r"\Lambda", "Μ": "M", "Ν": "N", "Ξ": r"\Xi",
+    "Ο": "O", "Π": r"\Pi", "Ρ": "P", "Σ": r"\Sigma", "Τ": "T", "Υ": r"\Upsilon",
+    "Φ": r"\Phi", "Χ": "X", "Ψ": r"\Psi", "Ω": r"\Omega",
+}  # fmt: skip
 _SYMBOLS = {
     "−": r"-",
     "√": r"\surd",
@@ -107,29 +106,29 @@ _TEXT = {
 }
 
 
+def _math(tex: str) -> str:
+    return r"\ensuremath{" + tex + "}"
+
+
 def _pdflatex_characters() -> dict[str, str]:
     """Characters common in question banks that Sphinx's pdflatex set-up cannot typeset,
     with a replacement: math symbols in math mode, box drawing and currencies as text."""
     table: dict[str, str] = {}
-    for offset, name in enumerate(_GREEK):  # α (U+03B1) .. ω (U+03C9)
-        table[chr(0x03B1 + offset)] = r"\ensuremath{\%s}" % name if len(name) > 1 else name
-    for letter, name in _GREEK_UPPER.items():
-        if name != "-":
-            table[letter] = r"\ensuremath{\%s}" % name if len(name) > 1 else name
+    for offset, name in enumerate(_GREEK):  # U+03B1 .. U+03C9
+        table[chr(0x03B1 + offset)] = _math("\\" + name) if len(name) > 1 else name
+    for letter, tex in _GREEK_UPPER.items():
+        table[letter] = _math(tex) if tex.startswith("\\") else tex
     for accented, plain in zip("άέήίόύώϊϋ", "αεηιουωιυ", strict=True):
         table[accented] = table[plain]
-    for digit in range(10):
-        table[chr(0x2080 + digit)] = r"\ensuremath{_{%d}}" % digit  # ₀ .. ₉
-        table["⁰¹²³⁴⁵⁶⁷⁸⁹"[digit]] = r"\ensuremath{^{%d}}" % digit
-    for sign, tex in zip("⁺⁻⁼⁽⁾ⁿⁱ", "+-=()ni", strict=True):
-        table[sign] = r"\ensuremath{^{%s}}" % tex
-    for sign, tex in zip("₊₋₌₍₎", "+-=()", strict=True):
-        table[sign] = r"\ensuremath{_{%s}}" % tex
+    for index, digit in enumerate("0123456789+-=()"):
+        table["₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"[index]] = _math("_{" + digit + "}")
+        table["⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾"[index]] = _math("^{" + digit + "}")
+    table["ⁿ"], table["ⁱ"] = _math("^{n}"), _math("^{i}")
     for code in range(0x1F00, 0x2000):  # polytonic Greek: the base letter
         base = unicodedata.normalize("NFD", chr(code))[:1]
         if base in table:
             table[chr(code)] = table[base]
-    table.update({char: r"\ensuremath{%s}" % tex for char, tex in _SYMBOLS.items()})
+    table.update({char: _math(tex) for char, tex in _SYMBOLS.items()})
     table.update(_TEXT)
     return table
 
