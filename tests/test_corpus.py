@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -71,11 +73,8 @@ def rendered_blocks(question: nodes.Element) -> Counter[str]:
     return counts
 
 
-@pytest.fixture(scope="module")
-def corpus_build(tmp_path_factory: pytest.TempPathFactory):
-    from sphinx.testing.util import SphinxTestApp
-
-    srcdir = tmp_path_factory.mktemp("corpus") / "src"
+def corpus_project(srcdir: Path) -> dict[str, list[Path]]:
+    """A project with one page per subject holding a ``quicktake`` for each of its files."""
     files = sorted(CORPUS.glob("*/*.md"))
     by_subject: dict[str, list[Path]] = {}
     for path in files:
@@ -89,6 +88,15 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory):
         )
         pages[f"subjects/{subject}.rst"] = f"{subject}\n{'=' * len(subject)}\n\n{directives}"
     write_project(srcdir, pages, questions=())
+    return by_subject
+
+
+@pytest.fixture(scope="module")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory):
+    from sphinx.testing.util import SphinxTestApp
+
+    srcdir = tmp_path_factory.mktemp("corpus") / "src"
+    by_subject = corpus_project(srcdir)
     app = SphinxTestApp("html", srcdir=srcdir)
     app.build()
     yield app, by_subject
@@ -132,3 +140,40 @@ def test_every_block_and_math_span_is_in_place(corpus_build) -> None:
             if missing:
                 problems.append(f"{path.name}: TeX missing from math nodes {dict(missing)}")
     assert problems == []
+
+
+@pytest.mark.latexpdf
+@pytest.mark.skipif(not shutil.which("latexmk"), reason="TeX Live is installed by .ci/run")
+def test_the_whole_bank_prints_as_a_pdflatex_book(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    by_subject = corpus_project(srcdir)
+    outdir = tmp_path / "latex"
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "--no-color",
+            "-q",
+            "-b",
+            "latex",
+            str(srcdir),
+            str(outdir),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0 and build.stderr == "", build.stderr
+    pdf = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "test.tex"],
+        cwd=outdir,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert pdf.returncode == 0, pdf.stdout[-3000:]
+    text = subprocess.run(
+        ["pdftotext", "test.pdf", "-"], cwd=outdir, capture_output=True, text=True, check=True
+    ).stdout
+    first = load_question(next(iter(by_subject.values()))[0])
+    assert " ".join(first.heading.split()[:4]) in " ".join(text.split())
