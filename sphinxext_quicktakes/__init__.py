@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the extension: a table of contents of its parts."""
+    from .collection import setup_collection
     from .config import setup_config
     from .directives import setup_directives
     from .domain import setup_domain
@@ -23,10 +24,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.setup_extension("myst_parser")  # answers are rendered with MyST's renderer
     setup_config(app)  # quicktakes_* values, validated at config-inited
-    setup_pages(app)  # question files are not pages unless asked for
-    setup_domain(app)  # cross-document state, automatic labels, duplicate ids
+    setup_pages(app)  # question files as pages (quicktakes_pages), or not pages at all
+    setup_domain(app)  # where questions are: labels, the quicktake role, objects.inv
     setup_render(app)  # answer Markdown through MyST, links inside answers
-    setup_directives(app)  # quicktake
+    setup_directives(app)  # quicktake: one question
+    setup_collection(app)  # quicktakes: a folder of questions, filtered, sorted, grouped
     setup_head(app)  # <meta> tags, MathJax mhchem
     setup_latex(app)  # LaTeX preamble, mhchem package
 

@@ -53,6 +53,36 @@ OPTIONS: tuple[Option, ...] = (
         "are untrusted, so raw HTML is shown as text.",
     ),
     Option(
+        "quicktakes_pages",
+        [],
+        "env",
+        (list, tuple),
+        "Glob patterns, relative to the source directory, of question files that become "
+        "pages of their own (list them in a toctree like any page).",
+    ),
+    Option(
+        "quicktakes_related",
+        True,
+        "env",
+        (bool,),
+        "Show a 'Related questions' list after answers whose files have related_article1..5.",
+    ),
+    Option(
+        "quicktakes_site_url",
+        "",
+        "env",
+        (str,),
+        "Base URL joined to a related question's url when that question is not in the project "
+        "(for example the original site); empty: such entries are plain text.",
+    ),
+    Option(
+        "quicktakes_index",
+        True,
+        "env",
+        (bool,),
+        "Add each question to the general index under its keywords and its subject.",
+    ),
+    Option(
         "quicktakes_max_file_size",
         DEFAULT_MAX_FILE_SIZE,
         "env",

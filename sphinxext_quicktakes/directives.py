@@ -1,4 +1,5 @@
-"""The ``quicktake`` directive: one question file rendered where the directive sits."""
+"""The ``quicktake`` directive: one question file rendered where the directive sits, and
+:func:`question_nodes`, which every way of showing a question in full goes through."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .domain import Placement, get_domain
+from .domain import FALLBACK, FULL, PAGE, Placement, get_domain
 from .errors import QuickTakesError, Subtype
 from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
@@ -77,18 +79,49 @@ def _byline(question: Question, language: str | None) -> nodes.paragraph | None:
     return paragraph
 
 
+def _index_entries(question: Question, anchor: str) -> addnodes.index:
+    """Entries in the general index: the question under each keyword and its subject."""
+    heading = question.heading.replace(";", ",")
+    terms = [*question.keywords, *([question.subject] if question.subject else [])]
+    entries = [
+        ("single", f"{term.replace(';', ',')}; {heading}", anchor, "", None) for term in terms
+    ]
+    return addnodes.index(entries=entries)
+
+
+def _related(question: Question) -> list[nodes.Element]:
+    """A 'Related questions' list: links resolved later (see ``QuickTakesDomain``)."""
+    items = nodes.bullet_list(classes=["quicktake-related"])
+    for article in question.related:
+        xref = addnodes.pending_xref(
+            "",
+            nodes.inline(article.title, article.title),
+            refdomain="quicktakes",
+            reftype="related",
+            reftarget=str(article.id) if article.id is not None else article.title,
+            refexplicit=True,
+            refwarn=False,
+            quicktakes_url=article.url,
+        )
+        items += nodes.list_item("", nodes.paragraph("", "", xref))
+    title = nodes.rubric("Related questions", "Related questions", classes=["quicktake-related"])
+    return [title, items]
+
+
 def question_nodes(
     directive: SphinxDirective,
     question: Question,
     *,
     classes: list[str] | None = None,
     meta: bool = True,
+    kind: str = FULL,
 ) -> list[nodes.Node]:
     """Nodes for one question: a section (or a container with a rubric where sections
-    are not allowed) with heading, question text, byline, answer and body."""
+    are not allowed, and for a list's fallback rendering) with heading, question text,
+    byline, answer, body and related questions."""
     env, config = directive.env, directive.config
     document = directive.state.document
-    allow_sections = sections_allowed(directive)
+    allow_sections = kind != FALLBACK and sections_allowed(directive)
     position = _next_position(directive)
     anchor = _unique_anchor(document, question.label)
 
@@ -102,10 +135,15 @@ def question_nodes(
         title = nodes.rubric(question.heading, question.heading)
     document.ids[anchor] = container
     container["classes"] += ["quicktake", *(classes or [])]
+    if kind == FALLBACK:  # see collection.PruneFallbacks
+        container["classes"].append("quicktake-fallback")
+        container["quicktakes_key"] = str(question.id) if question.id is not None else question.slug
     directive.set_source_info(container)
     container.append(title)
     named = title if isinstance(title, nodes.rubric) else container
     directive.add_name(named)
+    if config.quicktakes_index and kind != FALLBACK:
+        container.append(_index_entries(question, anchor))
 
     source = AnswerSource(
         path=question.path,
@@ -134,6 +172,8 @@ def question_nodes(
         source=source,
         allow_sections=allow_sections,
     )
+    if config.quicktakes_related and question.related:
+        container.extend(_related(question))
 
     domain = get_domain(env)
     domain.add_placement(
@@ -142,10 +182,12 @@ def question_nodes(
             anchor=anchor,
             position=position,
             id="" if question.id is None else str(question.id),
+            slug=question.slug,
             label=question.label,
             heading=question.heading,
             path=question.path,
             digest=question.answer_digest,
+            kind=kind,
         )
     )
     page = domain.page(env.docname)
@@ -171,16 +213,29 @@ class QuickTakeDirective(SphinxDirective):
         "no-meta": directives.flag,
     }
 
+    kind = FULL
+
     def run(self) -> list[nodes.Node]:
         _, path = self.env.relfn2path(self.arguments[0], self.env.docname)
         question = load_for_directive(self, str(Path(path)))
         if question is None:
             return []
         return question_nodes(
-            self, question, classes=self.options.get("class"), meta="no-meta" not in self.options
+            self,
+            question,
+            classes=self.options.get("class"),
+            meta="no-meta" not in self.options,
+            kind=self.kind,
         )
+
+
+class QuestionPageDirective(QuickTakeDirective):
+    """What a question file listed in ``quicktakes_pages`` is read as (see ``pages``)."""
+
+    kind = PAGE
 
 
 def setup_directives(app: Any) -> None:
     """Register the directives."""
     app.add_directive("quicktake", QuickTakeDirective)
+    app.add_directive("quicktakes-page", QuestionPageDirective)

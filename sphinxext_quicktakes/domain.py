@@ -1,4 +1,5 @@
-"""Cross-document state: where each question is rendered, page metadata, automatic labels.
+"""Cross-document state: where each question is rendered, page metadata, collections,
+automatic labels, the ``quicktake`` role and the objects inventory.
 
 Everything lives in ``QuickTakesDomain.data`` so that Sphinx pickles, purges (``clear_doc``)
 and merges (``merge_domaindata``, for ``-j N``) it like any other domain.
@@ -6,6 +7,7 @@ and merges (``merge_domaindata``, for ``-j N``) it like any other domain.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -14,12 +16,17 @@ from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
-from sphinx.domains import Domain
+from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .errors import Subtype
+from .selection import match_files
 from .warnings import warn
+
+#: Kinds of placement, in the order they are preferred as a question's canonical place.
+PAGE, FULL, FALLBACK = "page", "full", "fallback"
 
 
 @dataclass(frozen=True)
@@ -30,10 +37,17 @@ class Placement:
     anchor: str  # the HTML id of the question's section
     position: int  # order within the document
     id: str  # the question id as text ("" when the file has none)
+    slug: str  # the file_name stem
     label: str  # automatic label, ``quicktake-<id>``
     heading: str
     path: str  # the question file
     digest: str  # fingerprint of the answer
+    kind: str = FULL  # PAGE: the question's own page; FALLBACK: shown in full by a list
+
+    @property
+    def key(self) -> str:
+        """What identifies the question: its id, else its slug."""
+        return self.id or self.slug
 
 
 @dataclass
@@ -46,16 +60,41 @@ class PageMeta:
     mhchem: bool = False
 
 
+@dataclass(frozen=True)
+class Collection:
+    """A ``quicktakes`` directive's glob patterns and the files they matched when read."""
+
+    patterns: tuple[str, ...]
+    matched: tuple[str, ...]
+    follow_symlinks: bool = False
+
+
+class QuickTakeRole(XRefRole):
+    """``:quicktake:`id``` / ``{quicktake}`slug``` / ``:quicktake:`text <id>```."""
+
+    def __init__(self) -> None:
+        super().__init__(warn_dangling=True, innernodeclass=nodes.inline)
+
+    def process_link(
+        self, env: BuildEnvironment, refnode: nodes.Element, has_explicit_title: bool,
+        title: str, target: str,
+    ) -> tuple[str, str]:  # fmt: skip
+        refnode["refdomain"], refnode["reftype"] = "quicktakes", "question"
+        return title, target.strip()
+
+
 class QuickTakesDomain(Domain):
     """Questions across the project."""
 
     name = "quicktakes"
     label = "QuickTakes"
+    object_types: ClassVar[dict[str, ObjType]] = {"question": ObjType("question", "question")}
     initial_data: ClassVar[dict[str, Any]] = {
         "placements": [],  # list[Placement]
         "pages": {},  # docname -> PageMeta
+        "collections": {},  # docname -> list[Collection]
     }
-    data_version = 1
+    data_version = 2
 
     @property
     def placements(self) -> list[Placement]:
@@ -65,22 +104,33 @@ class QuickTakesDomain(Domain):
     def pages(self) -> dict[str, PageMeta]:
         return self.data["pages"]
 
+    @property
+    def collections(self) -> dict[str, list[Collection]]:
+        return self.data["collections"]
+
     def add_placement(self, placement: Placement) -> None:
         self.placements.append(placement)
 
     def page(self, docname: str) -> PageMeta:
         return self.pages.setdefault(docname, PageMeta())
 
+    def add_collection(self, docname: str, collection: Collection) -> None:
+        self.collections.setdefault(docname, []).append(collection)
+
     def clear_doc(self, docname: str) -> None:
         self.data["placements"] = [p for p in self.placements if p.docname != docname]
         self.pages.pop(docname, None)
+        self.collections.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
         self.placements.extend(p for p in otherdata["placements"] if p.docname in wanted)
-        for docname, meta in otherdata["pages"].items():
-            if docname in wanted:
-                self.pages[docname] = meta
+        for key in ("pages", "collections"):
+            for docname, value in otherdata[key].items():
+                if docname in wanted:
+                    self.data[key][docname] = value
+
+    # -- where questions are -------------------------------------------------------------
 
     def ordered_placements(self) -> list[Placement]:
         """Placements in document order: the toctree's reading order, then within a page."""
@@ -91,11 +141,32 @@ class QuickTakesDomain(Domain):
         )
 
     def owners(self) -> dict[str, Placement]:
-        """The placement that owns each automatic label: the first in document order."""
+        """The placement owning each automatic label: the first full rendering in document
+        order (a list's fallback rendering only when there is no other)."""
         owners: dict[str, Placement] = {}
-        for placement in self.ordered_placements():
+        for placement in self._by_preference(PAGE_OR_FULL_FIRST):
             owners.setdefault(placement.label, placement)
         return owners
+
+    def canonical(self) -> dict[str, Placement]:
+        """Each question's canonical place, by id and by slug: its own page if it has one,
+        else its first full rendering, else a list's fallback rendering."""
+        places: dict[str, Placement] = {}
+        for placement in self._by_preference(PAGE_FIRST):
+            places.setdefault(placement.key.lower(), placement)
+            if placement.slug:
+                places.setdefault(placement.slug.lower(), placement)
+        return places
+
+    def _by_preference(self, rank: dict[str, int]) -> list[Placement]:
+        ordered = self.ordered_placements()
+        return sorted(ordered, key=lambda p: rank[p.kind])  # stable: document order within
+
+    def find(self, target: str) -> Placement | None:
+        """The canonical place of the question with this id or slug."""
+        return self.canonical().get(target.strip().lower())
+
+    # -- references ----------------------------------------------------------------------
 
     def resolve_label(
         self, builder: Builder, fromdocname: str, target: str, contnode: nodes.Element | None
@@ -104,11 +175,7 @@ class QuickTakesDomain(Domain):
         owner = self.owners().get(target.lower())
         if owner is None:
             return None
-        if contnode is None:
-            contnode = nodes.inline(owner.heading, owner.heading)
-        return make_refnode(
-            builder, fromdocname, owner.docname, owner.anchor, contnode, owner.heading
-        )
+        return _refnode(builder, fromdocname, owner, contnode)
 
     def resolve_xref(
         self,
@@ -120,6 +187,15 @@ class QuickTakesDomain(Domain):
         node: pending_xref,
         contnode: nodes.Element,
     ) -> nodes.reference | None:
+        explicit = node.get("refexplicit", False)
+        place = self.find(target)
+        if place is not None:
+            return _refnode(builder, fromdocname, place, contnode if explicit else None)
+        if typ == "related":  # not in this project: the original site, or plain text
+            url, site = node.get("quicktakes_url", ""), env.config.quicktakes_site_url
+            if url and site:
+                return nodes.reference("", "", contnode, refuri=urllib.parse.urljoin(site, url))
+            return contnode  # type: ignore[return-value]  # Sphinx puts any node in place
         return None
 
     def resolve_any_xref(
@@ -139,7 +215,15 @@ class QuickTakesDomain(Domain):
         return [] if refnode is None else [("quicktakes:question", refnode)]
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        return iter(())
+        """Questions for ``objects.inv`` (intersphinx): by id, and by slug (not searched)."""
+        seen: set[str] = set()
+        for place in self._by_preference(PAGE_FIRST):
+            if place.kind == FALLBACK or place.key in seen:
+                continue
+            seen.add(place.key)
+            yield place.key, place.heading, "question", place.docname, place.anchor, 1
+            if place.id and place.slug and place.slug != place.id:
+                yield place.slug, place.heading, "question", place.docname, place.anchor, -1
 
     def check_duplicate_ids(self) -> None:
         """Warn once for each id that two files use with different answers."""
@@ -161,6 +245,18 @@ class QuickTakesDomain(Domain):
                 Subtype.DUPLICATE_ID,
                 path=placement.path,
             )
+
+
+PAGE_FIRST = {PAGE: 0, FULL: 1, FALLBACK: 2}
+PAGE_OR_FULL_FIRST = {PAGE: 0, FULL: 0, FALLBACK: 1}
+
+
+def _refnode(
+    builder: Builder, fromdocname: str, place: Placement, contnode: nodes.Element | None
+) -> nodes.reference:
+    if contnode is None:
+        contnode = nodes.inline(place.heading, place.heading)
+    return make_refnode(builder, fromdocname, place.docname, place.anchor, contnode, place.heading)
 
 
 def _document_order(env: BuildEnvironment) -> list[str]:
@@ -200,13 +296,47 @@ def resolve_automatic_label(
     )
 
 
+def warn_unknown_question(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
+    """``warn-missing-reference`` handler: our own warning, subtype ``ref``."""
+    if domain is None or domain.name != QuickTakesDomain.name:
+        return None
+    if node.get("reftype") == "question":
+        warn(
+            f"no question with id or slug {node['reftarget']!r}",
+            Subtype.REF,
+            location=node,
+        )
+    return True  # related entries outside the project are plain text, not a problem
+
+
+def outdated_collections(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated`` handler: pages whose collections now match other files."""
+    outdated = []
+    for docname, collections in get_domain(env).collections.items():
+        if docname in removed:
+            continue
+        for collection in collections:
+            now = tuple(
+                match_files(collection.patterns, str(env.srcdir), collection.follow_symlinks)
+            )
+            if now != collection.matched:
+                outdated.append(docname)
+                break
+    return outdated
+
+
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency`` handler."""
     get_domain(env).check_duplicate_ids()
 
 
 def setup_domain(app: Sphinx) -> None:
-    """Register the domain and its event handlers."""
+    """Register the domain, the ``quicktake`` role and their event handlers."""
     app.add_domain(QuickTakesDomain)
+    app.add_role("quicktake", QuickTakeRole())
     app.connect("missing-reference", resolve_automatic_label)
+    app.connect("warn-missing-reference", warn_unknown_question)
+    app.connect("env-get-outdated", outdated_collections)
     app.connect("env-check-consistency", check_consistency)

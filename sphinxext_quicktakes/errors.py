@@ -19,7 +19,8 @@ class Subtype(StrEnum):
     DUPLICATE_ID = "duplicate-id"
     MARKDOWN = "markdown"  # problems rendering the answer
     CONFIG = "config"
-    REF = "ref"
+    REF = "ref"  # a quicktake role whose id or slug is no question of the project
+    COLLECTION = "collection"  # a quicktakes directive that selects no question
 
 
 class QuickTakesError(Exception):

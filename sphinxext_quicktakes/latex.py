@@ -128,6 +128,9 @@ def _pdflatex_characters() -> dict[str, str]:
         base = unicodedata.normalize("NFD", chr(code))[:1]
         if base in table:
             table[chr(code)] = table[base]
+    for code in [0xBC, 0xBD, 0xBE, *range(0x2150, 0x215F)]:  # vulgar fractions: ¾ ⅗
+        numerator, _, denominator = unicodedata.normalize("NFKD", chr(code)).partition("\u2044")
+        table[chr(code)] = _math(f"{{}}^{{{numerator}}}/_{{{denominator}}}")
     table.update({char: _math(tex) for char, tex in _SYMBOLS.items()})
     table.update(_TEXT)
     return table

@@ -9,7 +9,9 @@ rendered by a :class:`AnswerRenderer` whose section tracking starts at the quest
 from __future__ import annotations
 
 import functools
+import itertools
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +33,9 @@ from .warnings import warn
 
 #: The Markdown dialect of a question bank: fixed, whatever the project's own MyST settings.
 ANSWER_EXTENSIONS = frozenset({"dollarmath", "amsmath", "strikethrough"})
+
+
+DEFAULT_URL_SCHEMES = ("http", "https", "mailto", "ftp")
 
 
 @dataclass
@@ -166,7 +171,7 @@ def render_answer(
     parent: nodes.Element,
     source: AnswerSource,
     allow_sections: bool,
-    url_schemes: tuple[str, ...] = ("http", "https", "mailto", "ftp"),
+    url_schemes: tuple[str, ...] = DEFAULT_URL_SCHEMES,
 ) -> None:
     """Render answer Markdown into ``parent`` (in place)."""
     md = _answer_parser(url_schemes)
@@ -229,3 +234,41 @@ class ResolveAnswerAnchors(Transform):
 def setup_render(app: Sphinx) -> None:
     """Register the rendering transforms."""
     app.add_transform(ResolveAnswerAnchors)
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def summary_nodes(markdown: str, limit: int = 300) -> list[nodes.Node]:
+    """The first sentence of an answer as text and inline math (no other markup)."""
+    tokens = _answer_parser(DEFAULT_URL_SCHEMES).parse(markdown + "\n", {})
+    inline = next(
+        (t for before, t in itertools.pairwise(tokens)
+         if before.type == "paragraph_open" and t.type == "inline"),
+        None,
+    )  # fmt: skip
+    if inline is None:
+        return []
+    out: list[nodes.Node] = []
+    length = 0
+    for token in _walk(inline.children or []):
+        if token.type in {"math_inline", "math_inline_double"}:
+            out.append(nodes.math(token.content, token.content))
+            length += len(token.content)
+            continue
+        if token.type in {"softbreak", "hardbreak"}:
+            text = " "
+        elif token.type in {"text", "code_inline", "text_special"}:
+            text = token.content
+        else:
+            continue
+        end = _SENTENCE_END.search(text)
+        if end is not None:
+            out.append(nodes.Text(text[: end.end()]))
+            return out
+        if length + len(text) > limit:
+            out.append(nodes.Text(text[: max(0, limit - length)].rsplit(" ", 1)[0] + "…"))
+            return out
+        out.append(nodes.Text(text))
+        length += len(text)
+    return out

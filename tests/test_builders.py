@@ -120,7 +120,8 @@ def test_pdf_builds_and_contains_the_answer(build, engine: str) -> None:
         ],
         cwd=result.outdir,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
+        errors="replace",
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]

@@ -1,0 +1,219 @@
+"""The ``quicktakes`` directive: a whole folder of question files as a collection."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from .directives import (
+    BYLINE_SEPARATOR,
+    load_for_directive,
+    question_nodes,
+    sections_allowed,
+)
+from .domain import FALLBACK, FULL, Collection, get_domain
+from .errors import Subtype
+from .markdown import prepare_answer
+from .model import Question
+from .render import summary_nodes
+from .selection import (
+    SORT_KEYS,
+    Selection,
+    first_listings,
+    group_by_subject,
+    match_files,
+    resolve_pattern,
+    same_question,
+    select,
+    split_list,
+)
+from .warnings import warn
+
+
+def _sort(value: str | None) -> str:
+    return directives.choice(value or "file", SORT_KEYS)
+
+
+def _display(value: str | None) -> str:
+    return directives.choice(value or "full", ("full", "list"))
+
+
+def _group_by(value: str | None) -> str:
+    return directives.choice(value or "subject", ("subject",))
+
+
+class QuickTakesDirective(SphinxDirective):
+    """Render the question files matching glob patterns: ``.. quicktakes:: questions/*.md``."""
+
+    required_arguments = 1
+    optional_arguments = 100
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "subject": directives.unchanged,
+        "keyword": directives.unchanged,
+        "sort": _sort,
+        "limit": directives.positive_int,
+        "group-by": _group_by,
+        "display": _display,
+        "include-noindex": directives.flag,
+        "class": directives.class_option,
+        "no-meta": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        srcdir = str(self.env.srcdir)
+        docdir = os.path.dirname(self.env.doc2path(self.env.docname))
+        patterns = tuple(resolve_pattern(p, srcdir, docdir) for p in self.arguments)
+        matched = match_files(patterns, srcdir)
+        get_domain(self.env).add_collection(
+            self.env.docname, Collection(patterns=patterns, matched=tuple(matched))
+        )
+        self.env.note_dependency(self.env.doc2path(self.env.docname))
+        loaded = [q for q in (load_for_directive(self, path) for path in matched) if q]
+        selection = Selection(
+            patterns=patterns,
+            subjects=split_list(self.options.get("subject")),
+            keywords=split_list(self.options.get("keyword")),
+            sort=self.options.get("sort", "file"),
+            limit=self.options.get("limit"),
+            include_noindex="include-noindex" in self.options,
+        )
+        chosen = select(loaded, selection)
+        if not chosen:
+            what = "no question files match" if not matched else "no question passes the filters"
+            warn(
+                f"quicktakes {' '.join(self.arguments)}: {what}",
+                Subtype.COLLECTION,
+                location=self.get_location(),
+            )
+            return []
+
+        box = nodes.container(classes=["quicktakes", *self.options.get("class", [])])
+        self.set_source_info(box)
+        if "group-by" in self.options:
+            for subject, questions in group_by_subject(chosen):
+                box.extend(self._group(subject or "Other", questions))
+        else:
+            box.extend(self._questions(first_listings(chosen)))
+        if sections_allowed(self):  # sections cannot live in a container: unwrap
+            return list(box.children)
+        return [box]
+
+    def _group(self, subject: str, questions: list[Question]) -> list[nodes.Node]:
+        """One subject: a sub-section (a rubric where sections are not allowed)."""
+        body = self._questions(questions)
+        if not sections_allowed(self):
+            return [nodes.rubric(subject, subject), *body]
+        section = nodes.section(classes=["quicktakes-subject"])
+        section["ids"].append(self._unique_id("quicktakes-" + subject))
+        section += nodes.title(subject, subject)
+        section.extend(body)
+        return [section]
+
+    def _unique_id(self, name: str) -> str:
+        document = self.state.document
+        base = nodes.make_id(name) or "quicktakes"
+        anchor, n = base, 1
+        while anchor in document.ids:
+            n += 1
+            anchor = f"{base}-{n}"
+        document.ids[anchor] = nodes.Element()
+        return anchor
+
+    def _questions(self, questions: list[Question]) -> list[nodes.Node]:
+        full = self.options.get("display", "full") == "full"
+        meta = "no-meta" not in self.options
+        out: list[nodes.Node] = []
+        shown: list[Question] = []
+        for question in questions:
+            earlier = next((q for q in shown if same_question(q, question)), None)
+            shown.append(question)
+            if full and earlier is None:
+                out.extend(question_nodes(self, question, meta=meta, kind=FULL))
+            else:  # a list entry, or a cross-listed copy: link to the canonical place
+                out.append(self._entry(question))
+                if earlier is None:  # shown here in full only if it is nowhere else
+                    out.extend(question_nodes(self, question, meta=meta, kind=FALLBACK))
+        return _merge_lists(out)
+
+    def _entry(self, question: Question) -> nodes.bullet_list:
+        """A list entry: linked heading, byline, the answer's first sentence."""
+        key = "" if question.id is None else str(question.id)
+        link = addnodes.pending_xref(
+            "",
+            nodes.inline(question.heading, question.heading),
+            refdomain="quicktakes",
+            reftype="question",
+            reftarget=key or question.slug,
+            refexplicit=True,
+            refwarn=True,
+        )
+        title = nodes.paragraph("", "", nodes.strong("", "", link), classes=["quicktake-title"])
+        item = nodes.list_item("", title, classes=["quicktake-entry"])
+        byline = question.byline(self.config.language)
+        if byline:
+            text = BYLINE_SEPARATOR.join(byline)
+            item += nodes.paragraph(text, text, classes=["quicktake-byline"])
+        summary = summary_nodes(prepare_answer(question.answer, unescape=False))
+        if summary:
+            item += nodes.paragraph("", "", *summary, classes=["quicktake-summary"])
+        return nodes.bullet_list("", item, classes=["quicktakes-list"])
+
+
+def _merge_lists(parts: list[nodes.Node]) -> list[nodes.Node]:
+    """Consecutive one-entry lists become one list."""
+    merged: list[nodes.Node] = []
+    for part in parts:
+        previous = merged[-1] if merged else None
+        if (
+            isinstance(part, nodes.bullet_list)
+            and isinstance(previous, nodes.bullet_list)
+            and "quicktakes-list" in part["classes"]
+            and "quicktakes-list" in previous["classes"]
+        ):
+            previous.extend(part.children)
+        else:
+            merged.append(part)
+    return merged
+
+
+class PruneFallbacks(SphinxPostTransform):
+    """Drop a list's fallback rendering of a question that is shown in full elsewhere.
+
+    A ``:display: list`` entry links to the question's own page or its full rendering; when
+    the project has neither, the fallback rendering kept here is where the link goes.
+    """
+
+    default_priority = 5  # before references are resolved
+
+    def run(self, **kwargs: Any) -> None:
+        domain = get_domain(self.env)
+        canonical = domain.canonical()
+        for box in list(self.document.findall(nodes.container)):
+            if "quicktake" not in box["classes"] or "quicktake-fallback" not in box["classes"]:
+                continue
+            key = box.get("quicktakes_key", "").lower()
+            place = canonical.get(key)
+            if (
+                place is None
+                or place.kind != FALLBACK
+                or (
+                    place.docname,
+                    place.anchor,
+                )
+                != (self.env.docname, box["ids"][0])
+            ):
+                box.parent.remove(box)
+
+
+def setup_collection(app: Sphinx) -> None:
+    """Register the ``quicktakes`` directive and its post-transform."""
+    app.add_directive("quicktakes", QuickTakesDirective)
+    app.add_post_transform(PruneFallbacks)

@@ -1,0 +1,154 @@
+"""Selecting questions for a collection: globbing, filtering, sorting, grouping (no Sphinx).
+
+The ``quicktakes`` directive turns its arguments and options into a :class:`Selection` and
+asks it which files match, then which loaded questions to show and in what order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .model import Question
+
+SORT_KEYS = ("file", "-file", "date", "-date", "title", "-title", "id", "-id")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a collection asks for."""
+
+    patterns: tuple[str, ...]  # absolute glob patterns
+    subjects: tuple[str, ...] = ()  # case-folded
+    keywords: tuple[str, ...] = ()  # case-folded
+    sort: str = "file"
+    limit: int | None = None
+    include_noindex: bool = False
+
+
+def split_list(value: str | None) -> tuple[str, ...]:
+    """A comma-separated option value as case-folded, trimmed items."""
+    if not value:
+        return ()
+    return tuple(item.strip().casefold() for item in value.split(",") if item.strip())
+
+
+def resolve_pattern(pattern: str, srcdir: str, docdir: str) -> str:
+    """A pattern relative to the document, or to the source dir with a leading ``/``."""
+    if pattern.startswith("/"):
+        return os.path.normpath(os.path.join(srcdir, pattern.lstrip("/")))
+    return os.path.normpath(os.path.join(docdir, pattern))
+
+
+def match_files(patterns: Iterable[str], root: str, follow_symlinks: bool = False) -> list[str]:
+    """Files matching the absolute glob patterns, sorted, de-duplicated.
+
+    ``**`` is recursive. Symlinked directories are not followed unless asked, so a link
+    loop or a link out of the source tree cannot make a build wander; files that are
+    symlinks are kept only when they resolve inside ``root``.
+    """
+    real_root = os.path.realpath(root)
+    found: set[str] = set()
+    for pattern in patterns:
+        for path in glob.iglob(pattern, recursive=True):
+            if os.path.isdir(path) and not os.path.islink(path):
+                continue
+            if not follow_symlinks and _crosses_symlinked_dir(path, real_root):
+                continue
+            real = os.path.realpath(path)
+            if not follow_symlinks and os.path.commonpath([real, real_root]) != real_root:
+                continue
+            found.add(os.path.normpath(path))
+    return sorted(found)
+
+
+def _crosses_symlinked_dir(path: str, real_root: str) -> bool:
+    """Whether a directory on the way from the root to ``path`` is a symlink."""
+    directory = os.path.dirname(os.path.abspath(path))
+    while directory and os.path.realpath(directory) != directory:
+        if os.path.islink(directory):
+            return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return False
+
+
+def matches(question: Question, selection: Selection) -> bool:
+    """Whether a loaded question passes the collection's filters."""
+    if question.no_index and not selection.include_noindex:
+        return False
+    if selection.subjects and question.subject.casefold() not in selection.subjects:
+        return False
+    if selection.keywords:
+        keywords = {keyword.casefold() for keyword in question.keywords}
+        if not keywords.intersection(selection.keywords):
+            return False
+    return True
+
+
+def _sort_key(question: Question, field: str) -> tuple[object, ...]:
+    if field == "date":
+        return (question.date or dt.date.max,)
+    if field == "title":
+        return (question.heading.casefold(),)
+    if field == "id":
+        value = question.id
+        return (0, value, "") if isinstance(value, int) else (1, 0, str(value or ""))
+    return ()
+
+
+def order(questions: Sequence[Question], sort: str) -> list[Question]:
+    """Questions sorted by ``sort``; no date sorts last; ties broken by file path."""
+    field = sort.lstrip("-")
+    by_path = sorted(questions, key=lambda q: q.path)
+    if field == "file":
+        return by_path[::-1] if sort.startswith("-") else by_path
+    if sort.startswith("-"):
+        if field == "date":  # newest first, but undated still last
+            dated = [q for q in by_path if q.date is not None]
+            undated = [q for q in by_path if q.date is None]
+            dated.sort(key=lambda q: q.date or dt.date.min, reverse=True)
+            return dated + undated
+        return sorted(by_path, key=lambda q: _sort_key(q, field), reverse=True)
+    return sorted(by_path, key=lambda q: _sort_key(q, field))
+
+
+def select(questions: Iterable[Question], selection: Selection) -> list[Question]:
+    """Filter, sort and limit loaded questions."""
+    chosen = order([q for q in questions if matches(q, selection)], selection.sort)
+    return chosen if selection.limit is None else chosen[: selection.limit]
+
+
+def same_question(a: Question, b: Question) -> bool:
+    """One question cross-listed in several files: same id, same answer."""
+    return a.id is not None and a.id == b.id and a.answer_digest == b.answer_digest
+
+
+def first_listings(questions: Iterable[Question]) -> list[Question]:
+    """Questions with cross-listed copies removed: the first listing of each stays."""
+    kept: list[Question] = []
+    seen: set[tuple[str, str]] = set()
+    for question in questions:
+        if question.id is not None:
+            key = (str(question.id), question.answer_digest)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(question)
+    return kept
+
+
+def group_by_subject(questions: Iterable[Question]) -> list[tuple[str, list[Question]]]:
+    """Questions grouped by subject, subjects in sorted (case-insensitive) order."""
+    groups: dict[str, list[Question]] = {}
+    names: dict[str, str] = {}
+    for question in questions:
+        key = question.subject.casefold()
+        names.setdefault(key, question.subject)
+        groups.setdefault(key, []).append(question)
+    return [(names[key], groups[key]) for key in sorted(groups)]
