@@ -20,6 +20,7 @@ from docutils import nodes
 from sphinxext_quicktakes.model import load_question
 
 from .conftest import CORPUS, write_project
+from .test_builders import make_pdf
 
 pytestmark = [
     pytest.mark.corpus,
@@ -163,14 +164,7 @@ def test_the_whole_bank_prints_as_a_pdflatex_book(tmp_path: Path) -> None:
         text=True,
     )
     assert build.returncode == 0 and build.stderr == "", build.stderr
-    pdf = subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "test.tex"],
-        cwd=outdir,
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=900,
-    )
+    pdf = make_pdf(outdir)
     assert pdf.returncode == 0, pdf.stdout[-3000:]
     text = subprocess.run(
         ["pdftotext", "test.pdf", "-"], cwd=outdir, capture_output=True, text=True, check=True
