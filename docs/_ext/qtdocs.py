@@ -44,8 +44,10 @@ SUBTYPE_MEANINGS: dict[str, str] = {
     "``quicktake-<id>`` goes to the first one.",
     "markdown": "MyST reported a problem while rendering the answer.",
     "config": "A ``quicktakes_*`` value in :file:`conf.py` is invalid; the default is used.",
-    "ref": "Reserved for unresolved question references. In 0.1.0 Sphinx and MyST report "
-    "those themselves (``ref.ref``, ``myst.xref_missing``).",
+    "ref": "A ``quicktake`` role names an id or slug that is no question of the project. "
+    "(``{ref}`quicktake-<id>``` links are reported by Sphinx itself as ``ref.ref``.)",
+    "collection": "A ``quicktakes`` directive selects no question: its patterns match no "
+    "file, or no file passes its filters.",
 }
 
 
