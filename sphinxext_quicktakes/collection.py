@@ -95,6 +95,7 @@ class QuickTakesDirective(SphinxDirective):
             )
             return []
 
+        self._shown: list[Question] = []  # across subject groups: cross-listed copies link
         box = nodes.container(classes=["quicktakes", *self.options.get("class", [])])
         self.set_source_info(box)
         if "group-by" in self.options:
@@ -131,10 +132,9 @@ class QuickTakesDirective(SphinxDirective):
         full = self.options.get("display", "full") == "full"
         meta = "no-meta" not in self.options
         out: list[nodes.Node] = []
-        shown: list[Question] = []
         for question in questions:
-            earlier = next((q for q in shown if same_question(q, question)), None)
-            shown.append(question)
+            earlier = next((q for q in self._shown if same_question(q, question)), None)
+            self._shown.append(question)
             if full and earlier is None:
                 out.extend(question_nodes(self, question, meta=meta, kind=FULL))
             else:  # a list entry, or a cross-listed copy: link to the canonical place

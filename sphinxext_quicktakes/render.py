@@ -256,9 +256,13 @@ def summary_nodes(markdown: str, limit: int = 300) -> list[nodes.Node]:
             out.append(nodes.math(token.content, token.content))
             length += len(token.content)
             continue
+        if token.type == "code_inline":
+            out.append(nodes.literal(token.content, token.content))
+            length += len(token.content)
+            continue
         if token.type in {"softbreak", "hardbreak"}:
             text = " "
-        elif token.type in {"text", "code_inline", "text_special"}:
+        elif token.type in {"text", "text_special"}:
             text = token.content
         else:
             continue
