@@ -105,6 +105,8 @@ def build(tmp_path: Path) -> Callable[..., Build]:
         srcdir = srcdir or tmp_path / "src"
         if not (srcdir / "conf.py").exists():
             write_project(srcdir, pages, conf, questions, myst)
+        while apps:  # docutils registrations are global: one live app at a time
+            apps.pop().cleanup()
         app = SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
         apps.append(app)
         app.build()

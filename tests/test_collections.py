@@ -1,0 +1,320 @@
+"""The ``quicktakes`` directive, question pages, the ``quicktake`` role, related questions,
+index entries and cross-listed questions."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+
+import pytest
+from sphinx.util.inventory import InventoryFile
+
+from .conftest import QUESTIONS, Build
+
+OSMOSIS = "How does osmosis move water across a membrane?"
+GAUSS = "What does Gauss's law say about the divergence of the electric field?"
+GAUSS_HTML = GAUSS.replace("'", "’")  # SmartQuotes in titles
+BUDGET = "How should a contractor price a renovation project?"
+PRINTF = "How do you print a newline in C?"
+WATER = "What happens when sodium reacts with water?"
+
+
+def collection(*patterns: str, myst: bool = False, **options: str) -> dict[str, str]:
+    lines = "".join(f":{name}: {value}\n".replace(": \n", ":\n") for name, value in options.items())
+    if myst:
+        return {"index.md": f"# Page\n\n```{{quicktakes}} {' '.join(patterns)}\n{lines}```\n"}
+    indented = "".join(f"   {line}\n" for line in lines.splitlines())
+    return {"index.rst": f"Page\n====\n\n.. quicktakes:: {' '.join(patterns)}\n{indented}"}
+
+
+def headings(result: Build, page: str = "index") -> list[str]:
+    html = result.html(page)
+    found = html.select("section.quicktake > h2, section.quicktake > h3")
+    return [h.get_text().rstrip("¶") for h in found]
+
+
+HOSTS = pytest.mark.parametrize("myst", [False, True], ids=["rst", "myst"])
+
+
+@HOSTS
+def test_glob_renders_every_match_in_file_order(build, myst) -> None:
+    result = build(collection("questions/good/*.md", myst=myst), myst=myst)
+    assert result.warning_lines() == []
+    # file order: budget, maxwell, osmosis, printf; water is no_index and left out
+    assert headings(result) == [BUDGET, GAUSS_HTML, OSMOSIS, PRINTF]
+
+
+@HOSTS
+def test_filters_sort_and_limit(build, myst) -> None:
+    pages = collection("/questions/**/*.md", myst=myst, subject="biology, PHYSICS", sort="-date")
+    assert headings(build(pages, myst=myst)) == [OSMOSIS, GAUSS_HTML]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("date", [GAUSS_HTML, OSMOSIS, PRINTF, BUDGET]),
+        ("-date", [BUDGET, PRINTF, OSMOSIS, GAUSS_HTML]),
+        ("title", [PRINTF, OSMOSIS, BUDGET, GAUSS_HTML]),
+        ("-title", [GAUSS_HTML, BUDGET, OSMOSIS, PRINTF]),
+        ("id", [OSMOSIS, GAUSS_HTML, BUDGET, PRINTF]),  # numbers first, then text ids
+        ("file", [BUDGET, GAUSS_HTML, OSMOSIS, PRINTF]),
+    ],
+)
+def test_sort_keys(build, sort, expected) -> None:
+    assert headings(build(collection("questions/good/*.md", sort=sort))) == expected
+
+
+def test_undated_questions_sort_last(build, tmp_path) -> None:
+    undated = tmp_path / "src" / "questions" / "good" / "aaa-undated.md"
+    undated.parent.mkdir(parents=True)
+    undated.write_text("---\nid: 5\nquestion: Undated?\nanswer: Yes.\n---\n", "utf-8")
+    assert headings(build(collection("questions/good/*.md", sort="-date")))[-1] == "Undated?"
+    result = build(collection("questions/good/*.md", sort="date"), srcdir=tmp_path / "src")
+    assert headings(result)[-1] == "Undated?"
+
+
+def test_keyword_filter_and_noindex(build, tmp_path) -> None:
+    pages = collection("questions/good/*.md", keyword="Tonicity, hydrogen")
+    assert headings(build(pages)) == [OSMOSIS]  # water matches but is no_index
+    pages = collection("questions/good/*.md", keyword="hydrogen", **{"include-noindex": ""})
+    result = build(pages, srcdir=tmp_path / "with-noindex")
+    assert headings(result) == [WATER]
+    assert result.html().head.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+
+def test_limit(build) -> None:
+    assert headings(build(collection("questions/good/*.md", limit="2"))) == [BUDGET, GAUSS_HTML]
+
+
+@HOSTS
+def test_group_by_subject(build, myst) -> None:
+    pages = collection("questions/good/*.md", myst=myst, **{"group-by": "subject"})
+    html = build(pages, myst=myst).html()
+    groups = html.select("section.quicktakes-subject")
+    assert [g.find("h2").get_text().rstrip("¶") for g in groups] == [
+        "Biology",
+        "Business",
+        "Computer Science",
+        "Physics",
+    ]
+    assert [h.get_text().rstrip("¶") for h in groups[0].select("section.quicktake > h3")] == [
+        OSMOSIS
+    ]
+
+
+@HOSTS
+def test_display_list_links_to_full_renderings_elsewhere(build, myst) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   list\n   full\n",
+        "full.rst": "Full\n====\n\n.. quicktake:: questions/good/osmosis.md\n",
+        **{
+            ("list.md" if myst else "list.rst"): next(
+                iter(collection("questions/good/*.md", myst=myst, display="list").values())
+            )
+        },
+    }
+    result = build(pages, myst=myst)
+    assert result.warning_lines() == []
+    html = result.html("list")
+    entries = html.select("ul.quicktakes-list > li.quicktake-entry")
+    links = [(e.select_one("a").get_text(), e.select_one("a")["href"]) for e in entries]
+    assert links == [
+        (BUDGET, "#quicktake-900003"),
+        (GAUSS_HTML, "#quicktake-900002"),
+        (OSMOSIS, "full.html#quicktake-900001"),
+        (PRINTF, "#quicktake-cs-17"),
+    ]
+    # shown in full here only when not rendered elsewhere
+    shown = [box["id"] for box in html.select("div.quicktake-fallback")]
+    assert shown == ["quicktake-900003", "quicktake-900002", "quicktake-cs-17"]
+    summary = entries[2].select_one("p.quicktake-summary").get_text()
+    assert summary == (
+        "Osmosis is the net movement of water through a membrane that lets water "
+        "pass but not solutes."
+    )
+    assert entries[2].select_one("p.quicktake-byline").get_text() == (
+        "Posted on Feb 04, 2025 · QuickTakes · Biology"
+    )
+    assert entries[1].select_one(".math").get_text().startswith(r"\(\nabla")
+
+
+def test_nothing_matched_warns(build, tmp_path) -> None:
+    result = build(collection("questions/none/*.md"))
+    [warning] = result.warning_lines()
+    assert "[quicktakes.collection]" in warning and "no question files match" in warning
+    assert "index.rst:4" in warning
+    result = build(
+        collection("questions/good/*.md", subject="astronomy"), srcdir=tmp_path / "filtered"
+    )
+    [warning] = result.warning_lines()
+    assert "no question passes the filters" in warning
+    assert result.html().select_one("h1").get_text().startswith("Page")
+
+
+def test_bad_files_in_a_collection_warn_and_siblings_render(build) -> None:
+    result = build(collection("questions/bad/*.md", "questions/good/osmosis.md"),
+                   questions=("good", "bad"))  # fmt: skip
+    warnings = " ".join(result.warning_lines())
+    for bad in sorted((QUESTIONS / "bad").glob("*.md")):
+        assert f"questions/bad/{bad.name}:" in warnings  # one or more, each naming its file
+    assert "Traceback" not in result.warnings
+    shown = headings(result)
+    assert OSMOSIS in shown and "Bad date" in shown  # a bad date drops the date only
+
+
+# -- cross-listed questions --------------------------------------------------------------
+
+
+def test_cross_listed_question_shows_once_under_the_first_subject(build) -> None:
+    pages = collection("questions/good/osmosis.md", "questions/dupes/osmosis-crosslisted.md")
+    result = build(pages, questions=("good", "dupes"))
+    assert result.warning_lines() == []
+    assert headings(result) == [OSMOSIS]
+    # the first listing in the collection's (file) order: dupes/ sorts before good/
+    assert result.html().select_one(".quicktake-subject").get_text() == "Life Sciences"
+
+
+def test_cross_listed_question_in_each_subject_group_links_to_one_place(build) -> None:
+    pages = collection(
+        "questions/good/osmosis.md",
+        "questions/dupes/osmosis-crosslisted.md",
+        **{"group-by": "subject"},
+    )
+    html = build(pages, questions=("good", "dupes")).html()
+    biology, life = html.select("section.quicktakes-subject")
+    assert biology.select_one("section.quicktake")["id"] == "quicktake-900001"
+    assert life.select_one("section.quicktake") is None
+    assert life.select_one("li.quicktake-entry a")["href"] == "#quicktake-900001"
+
+
+# -- question pages ------------------------------------------------------------------------
+
+
+def pages_project(myst: bool) -> dict[str, str]:
+    readme = "   README\n" if myst else ""
+    index = f"Home\n====\n\n.. toctree::\n   :glob:\n\n   questions/pages/*\n   other\n{readme}"
+    other = "Other\n=====\n\nSee :quicktake:`cs-17`.\n"
+    return {"index.rst": index, "other.rst": other, "README.md": "# Not a page\n"}
+
+
+@HOSTS
+def test_question_files_as_pages(build, tmp_path, myst) -> None:
+    srcdir = tmp_path / "src"
+    (srcdir / "questions" / "pages").mkdir(parents=True)
+    for name in ("printf.md", "osmosis.md"):
+        shutil.copy(QUESTIONS / "good" / name, srcdir / "questions" / "pages" / name)
+    result = build(
+        pages_project(myst),
+        myst=myst,
+        conf="quicktakes_pages = ['questions/pages/*.md']",
+    )
+    assert result.warning_lines() == []
+    pages = ["index", "other", "questions/pages/osmosis", "questions/pages/printf"]
+    readme = ["README"] if myst else []  # a Markdown page only where the project has them
+    assert sorted(result.app.env.found_docs) == sorted(pages + readme)
+    page = result.html("questions/pages/printf")
+    assert page.title.get_text().startswith(PRINTF)
+    assert page.select_one("section.quicktake > h1").get_text().rstrip("¶") == PRINTF
+    assert page.head.find("meta", attrs={"name": "description"})["content"].startswith("Use the")
+    assert page.select_one("p.quicktake-byline") is not None
+    link = result.html("other").select_one("a.reference.internal[href*=printf]")
+    assert link["href"] == "questions/pages/printf.html#quicktake-cs-17"
+    toc = [a.get_text() for a in result.html().select(".toctree-wrapper li.toctree-l1 > a")]
+    assert toc[:2] == [OSMOSIS, PRINTF]
+    # the other question files in the tree are neither pages nor warnings
+    assert not (result.outdir / "questions" / "good" / "osmosis.html").exists()
+
+
+# -- the role, objects.inv ---------------------------------------------------------------
+
+
+ROLE_RST = """\
+Page
+====
+
+.. quicktake:: questions/good/osmosis.md
+
+.. quicktake:: questions/good/maxwell.md
+
+By id :quicktake:`900002`, by slug :quicktake:`how-does-osmosis-move-water-across-a-membrane`,
+with a title :quicktake:`this one <900001>`, unknown :quicktake:`404`.
+"""
+
+ROLE_MYST = """\
+# Page
+
+```{quicktake} questions/good/osmosis.md
+```
+
+```{quicktake} questions/good/maxwell.md
+```
+
+By id {quicktake}`900002`, by slug {quicktake}`how-does-osmosis-move-water-across-a-membrane`,
+with a title {quicktake}`this one <900001>`, unknown {quicktake}`404`.
+"""
+
+
+@HOSTS
+def test_role_by_id_and_slug(build, myst) -> None:
+    pages = {"index.md": ROLE_MYST} if myst else {"index.rst": ROLE_RST}
+    result = build(pages, myst=myst)
+    [warning] = result.warning_lines()
+    assert "[quicktakes.ref]" in warning and "'404'" in warning
+    paragraph = result.html().find(string=lambda s: "By id" in s).parent
+    links = [(a.get_text(), a["href"]) for a in paragraph.select("a")]
+    assert links == [
+        (GAUSS, "#quicktake-900002"),
+        (OSMOSIS, "#quicktake-900001"),
+        ("this one", "#quicktake-900001"),
+    ]
+
+
+def test_objects_inventory(build) -> None:
+    result = build({"index.rst": ROLE_RST.replace(":quicktake:`404`", "none")})
+    with (result.outdir / "objects.inv").open("rb") as handle:
+        inventory = InventoryFile.load(handle, "https://example.org", posixpath.join)
+    questions = inventory["quicktakes:question"]
+    assert questions["900001"].uri == "https://example.org/index.html#quicktake-900001"
+    assert questions["900002"].display_name == GAUSS
+    slug = "how-does-osmosis-move-water-across-a-membrane"
+    assert questions[slug].uri == questions["900001"].uri
+
+
+# -- related questions, index --------------------------------------------------------------
+
+
+def related(result: Build) -> dict[str, str | None]:
+    items = result.html().select("ul.quicktake-related li")
+    return {
+        li.get_text(): (li.select_one("a")["href"] if li.select_one("a") else None) for li in items
+    }
+
+
+def test_related_questions(build, tmp_path) -> None:
+    pages = {
+        "index.rst": "Page\n====\n\n.. quicktake:: questions/good/maxwell.md\n\n"
+        ".. quicktake:: questions/good/osmosis.md\n"
+    }
+    assert related(build(pages)) == {OSMOSIS: "#quicktake-900001", "What is a vector field?": None}
+    with_site = build(
+        pages, srcdir=tmp_path / "site", conf="quicktakes_site_url = 'https://qt.example/'"
+    )
+    assert related(with_site)["What is a vector field?"] == (
+        "https://qt.example/learn/mathematics/questions/what-is-a-vector-field"
+    )
+    off = build(pages, srcdir=tmp_path / "off", conf="quicktakes_related = False")
+    assert off.html().select_one(".quicktake-related") is None
+
+
+def test_index_entries(build, tmp_path) -> None:
+    pages = {"index.rst": "Page\n====\n\n.. quicktake:: questions/good/osmosis.md\n"}
+    result = build(pages)
+    index = result.html("genindex")
+    terms = [td.get_text(" ", strip=True) for td in index.select("table.indextable td")]
+    text = " ".join(terms)
+    for term in ("osmosis", "tonicity", "Biology", "water potential"):
+        assert term in text
+    assert OSMOSIS in text
+    off = build(pages, srcdir=tmp_path / "off", conf="quicktakes_index = False")
+    assert OSMOSIS not in off.html("genindex").get_text()
