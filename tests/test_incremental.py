@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -35,11 +34,10 @@ def sphinx_build(srcdir: Path, outdir: Path, *args: str) -> str:
 
 
 def touch_later(path: Path) -> None:
-    """Edit a file and make sure its mtime moves forward."""
+    """Edit a file (its mtime is now, after the previous build read it)."""
+    time.sleep(0.01)
     text = path.read_text("utf-8").replace("Posted on", "Published on")
     path.write_text(text, "utf-8")
-    later = time.time() + 2
-    os.utime(path, (later, later))
 
 
 def test_editing_a_question_rereads_only_its_page(tmp_path: Path) -> None:
@@ -100,3 +98,88 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
     assert 'href="p1.html#quicktake-900002"' in home
     p5 = (tmp_path / "parallel" / "p5.html").read_text("utf-8")
     assert 'href="p0.html#quicktake-900001"' in p5
+
+
+def test_collections_follow_added_removed_and_edited_files(tmp_path: Path) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   faq\n   other\n",
+        "faq.rst": "FAQ\n===\n\n.. quicktakes:: questions/good/*.md\n",
+        "other.rst": "Other\n=====\n\nNo questions here.\n",
+    }
+    srcdir, outdir = tmp_path / "src", tmp_path / "out"
+    write_project(srcdir, pages)
+    sphinx_build(srcdir, outdir)
+    folder = srcdir / "questions" / "good"
+
+    # a new matching file: the collection page is re-read and shows it
+    (folder / "zz-new.md").write_text(
+        "---\nid: 77\nquestion: A brand new question?\nanswer: Yes.\n---\n", "utf-8"
+    )
+    added = sphinx_build(srcdir, outdir)
+    assert "0 added, 1 changed, 0 removed" in added
+    assert "A brand new question?" in (outdir / "faq.html").read_text("utf-8")
+
+    # an edited file
+    touch_later(folder / "osmosis.md")
+    assert "0 added, 1 changed, 0 removed" in sphinx_build(srcdir, outdir)
+    assert "Published on Feb 04, 2025" in (outdir / "faq.html").read_text("utf-8")
+
+    # a removed file
+    (folder / "zz-new.md").unlink()
+    removed = sphinx_build(srcdir, outdir)
+    assert "0 added, 1 changed, 0 removed" in removed
+    assert "A brand new question?" not in (outdir / "faq.html").read_text("utf-8")
+
+    # nothing changed: nothing re-read
+    assert "0 added, 0 changed, 0 removed" in sphinx_build(srcdir, outdir)
+
+
+def test_question_page_edit_rereads_the_page(tmp_path: Path) -> None:
+    pages = {"index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   questions/good/*\n"}
+    srcdir, outdir = tmp_path / "src", tmp_path / "out"
+    write_project(srcdir, pages, conf="quicktakes_pages = ['questions/good/*.md']")
+    first = sphinx_build(srcdir, outdir)
+    assert "WARNING" not in first
+    touch_later(srcdir / "questions" / "good" / "maxwell.md")
+    second = sphinx_build(srcdir, outdir)
+    assert "0 added, 1 changed, 0 removed" in second
+    html = (outdir / "questions" / "good" / "maxwell.html").read_text("utf-8")
+    assert "Published on Nov 18, 2024" in html
+
+
+COLLECTION_PAGES = {
+    "index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   c*\n   questions/pages/*\n",
+    "c1.rst": "C1\n==\n\n.. quicktakes:: /questions/good/*.md\n   :display: list\n",
+    "c2.rst": "C2\n==\n\n.. quicktakes:: /questions/good/*.md\n   :group-by: subject\n",
+    "c3.rst": "C3\n==\n\n.. quicktakes:: /questions/**/*.md\n   :sort: -date\n",
+    "c4.rst": "C4\n==\n\nSee :quicktake:`900001` and :quicktake:`cs-17`.\n",
+    "c5.md": "# C5\n\n```{quicktakes} questions/good/*.md\n:display: list\n:limit: 2\n```\n",
+}
+
+
+def test_parallel_build_with_collections_equals_serial_build(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    write_project(
+        srcdir,
+        COLLECTION_PAGES,
+        conf="quicktakes_pages = ['questions/pages/*.md']",
+        questions=("good", "dupes/osmosis-crosslisted.md"),
+        myst=True,
+    )
+    pages = srcdir / "questions" / "pages"
+    pages.mkdir()
+    (pages / "printf-page.md").write_text(
+        (srcdir / "questions" / "good" / "printf.md").read_text("utf-8"), "utf-8"
+    )
+    serial = sphinx_build(srcdir, tmp_path / "serial", "-E")
+    parallel = sphinx_build(srcdir, tmp_path / "parallel", "-E", "-j", "2")
+    assert "WARNING" not in serial and "WARNING" not in parallel
+    assert re.search(r"reading sources\.\.\. \[ *\d+%\] \S+ \.\. \S+", parallel)  # in chunks
+    compared = 0
+    for page in sorted((tmp_path / "serial").rglob("*.html")):
+        twin = tmp_path / "parallel" / page.relative_to(tmp_path / "serial")
+        if page.name in {"genindex.html", "search.html"}:
+            continue
+        assert page.read_bytes() == twin.read_bytes(), page.name
+        compared += 1
+    assert compared >= 7
