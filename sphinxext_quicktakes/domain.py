@@ -89,6 +89,7 @@ class QuickTakesDomain(Domain):
     name = "quicktakes"
     label = "QuickTakes"
     object_types: ClassVar[dict[str, ObjType]] = {"question": ObjType("question", "question")}
+    roles: ClassVar[dict[str, Any]] = {"question": QuickTakeRole()}  # :quicktakes:question:
     initial_data: ClassVar[dict[str, Any]] = {
         "placements": [],  # list[Placement]
         "pages": {},  # docname -> PageMeta

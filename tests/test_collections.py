@@ -318,3 +318,37 @@ def test_index_entries(build, tmp_path) -> None:
     assert OSMOSIS in text
     off = build(pages, srcdir=tmp_path / "off", conf="quicktakes_index = False")
     assert OSMOSIS not in off.html("genindex").get_text()
+
+
+def test_another_project_links_through_intersphinx(build, tmp_path) -> None:
+    first = build({"index.rst": ROLE_RST.replace(":quicktake:`404`", "none")})
+    inventory = first.outdir / "objects.inv"
+    pages = {
+        "index.rst": "Other project\n=============\n\n"
+        "Explicit :external+qt:quicktakes:question:`900001`, "
+        "plain :quicktake:`900002`.\n"
+    }
+    conf = (
+        "extensions.append('sphinx.ext.intersphinx')\n"
+        f"intersphinx_mapping = {{'qt': ('https://qt.example/', {str(inventory)!r})}}\n"
+    )
+    second = build(pages, srcdir=tmp_path / "other", conf=conf, questions=())
+    assert second.warning_lines() == []
+    links = {a.get_text(): a["href"] for a in second.html().select("a.reference.external")}
+    assert links == {
+        OSMOSIS: "https://qt.example/index.html#quicktake-900001",
+        GAUSS: "https://qt.example/index.html#quicktake-900002",
+    }
+
+
+def test_no_index_question_page_builds_with_robots_noindex(build) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   questions/good/water\n\n"
+        ".. quicktakes:: questions/good/*.md\n   :display: list\n"
+    }
+    result = build(pages, conf="quicktakes_pages = ['questions/good/water.md']")
+    assert result.warning_lines() == []
+    page = result.html("questions/good/water")
+    assert page.head.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    listed = [a.get_text() for a in result.html().select("li.quicktake-entry a")]
+    assert WATER not in listed  # left out of collections, as the original subject pages do
