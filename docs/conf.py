@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import sys
 from pathlib import Path
 
@@ -20,10 +22,17 @@ extensions = [
     "qtdocs",  # docs/_ext/qtdocs.py: generated reference pages and side-by-side examples
 ]
 
-# pages are .rst and .md; the question files under questions/ are excluded automatically
+# pages are .rst and .md; the question files under questions/ are excluded automatically,
+# except the question pages below
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "_*.md"]  # _*.md: snippets for include
 myst_enable_extensions = ["colon_fence"]
+# question files that are pages of their own (question-pages.md lists them in a toctree)
+quicktakes_pages = ["questions/pages/*.md"]
+# where the site is published (Read the Docs sets READTHEDOCS_CANONICAL_URL itself)
+quicktakes_base_url = os.environ.get(
+    "READTHEDOCS_CANONICAL_URL", "https://sphinxext-quicktakes.readthedocs.io/en/latest/"
+)
 
 nitpicky = True
 

@@ -17,6 +17,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import setup_config
     from .directives import setup_directives
     from .domain import setup_domain
+    from .export import setup_export
     from .head import setup_head
     from .latex import setup_latex
     from .pages import setup_pages
@@ -29,8 +30,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_render(app)  # answer Markdown through MyST, links inside answers
     setup_directives(app)  # quicktake: one question
     setup_collection(app)  # quicktakes: a folder of questions, filtered, sorted, grouped
-    setup_head(app)  # <meta> tags, MathJax mhchem
-    setup_latex(app)  # LaTeX preamble, mhchem package
+    setup_head(app)  # <head>: meta, OpenGraph, canonical, title, JSON-LD, MathJax mhchem
+    setup_export(app)  # quicktakes.json for other tools
+    setup_latex(app)  # LaTeX: Unicode for pdflatex, mhchem, PDF keywords and subject
 
     return {
         "version": __version__,

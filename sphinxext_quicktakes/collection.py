@@ -96,15 +96,20 @@ class QuickTakesDirective(SphinxDirective):
             return []
 
         self._shown: list[Question] = []  # across subject groups: cross-listed copies link
-        box = nodes.container(classes=["quicktakes", *self.options.get("class", [])])
-        self.set_source_info(box)
+        self._classes = ["quicktakes", *self.options.get("class", [])]
+        out: list[nodes.Node] = []
         if "group-by" in self.options:
-            for subject, questions in group_by_subject(chosen):
-                box.extend(self._group(subject or "Other", questions))
+            groups = group_by_subject(chosen)  # questions without a subject go last
+            groups.sort(key=lambda group: group[0] == "")
+            for subject, questions in groups:
+                out.extend(self._group(subject or "Other", questions))
         else:
-            box.extend(self._questions(first_listings(chosen)))
-        if sections_allowed(self):  # sections cannot live in a container: unwrap
-            return list(box.children)
+            out.extend(self._questions(first_listings(chosen)))
+        if sections_allowed(self):  # sections cannot live in a container
+            return out
+        box = nodes.container(classes=self._classes)
+        self.set_source_info(box)
+        box.extend(out)
         return [box]
 
     def _group(self, subject: str, questions: list[Question]) -> list[nodes.Node]:
@@ -112,7 +117,7 @@ class QuickTakesDirective(SphinxDirective):
         body = self._questions(questions)
         if not sections_allowed(self):
             return [nodes.rubric(subject, subject), *body]
-        section = nodes.section(classes=["quicktakes-subject"])
+        section = nodes.section(classes=["quicktakes-subject", *self._classes])
         section["ids"].append(self._unique_id("quicktakes-" + subject))
         section += nodes.title(subject, subject)
         section.extend(body)
@@ -131,17 +136,21 @@ class QuickTakesDirective(SphinxDirective):
     def _questions(self, questions: list[Question]) -> list[nodes.Node]:
         full = self.options.get("display", "full") == "full"
         meta = "no-meta" not in self.options
+        classes = self._classes
         out: list[nodes.Node] = []
+        fallbacks: list[nodes.Node] = []  # after the list: shown only if nowhere else
         for question in questions:
             earlier = next((q for q in self._shown if same_question(q, question)), None)
             self._shown.append(question)
             if full and earlier is None:
-                out.extend(question_nodes(self, question, meta=meta, kind=FULL))
-            else:  # a list entry, or a cross-listed copy: link to the canonical place
-                out.append(self._entry(question))
-                if earlier is None:  # shown here in full only if it is nowhere else
-                    out.extend(question_nodes(self, question, meta=meta, kind=FALLBACK))
-        return _merge_lists(out)
+                out.extend(question_nodes(self, question, classes=classes, meta=meta, kind=FULL))
+                continue
+            # a list entry, or a cross-listed copy: a link to the canonical place
+            out.append(self._entry(question))
+            if earlier is None:
+                fallback = question_nodes(self, question, classes=classes, meta=meta, kind=FALLBACK)
+                fallbacks.extend(fallback)
+        return _merge_lists(out) + fallbacks
 
     def _entry(self, question: Question) -> nodes.bullet_list:
         """A list entry: linked heading, byline, the answer's first sentence."""
@@ -164,7 +173,7 @@ class QuickTakesDirective(SphinxDirective):
         summary = summary_nodes(prepare_answer(question.answer, unescape=False))
         if summary:
             item += nodes.paragraph("", "", *summary, classes=["quicktake-summary"])
-        return nodes.bullet_list("", item, classes=["quicktakes-list"])
+        return nodes.bullet_list("", item, classes=["quicktakes-list", *self._classes])
 
 
 def _merge_lists(parts: list[nodes.Node]) -> list[nodes.Node]:

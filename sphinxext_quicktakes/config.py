@@ -83,6 +83,56 @@ OPTIONS: tuple[Option, ...] = (
         "Add each question to the general index under its keywords and its subject.",
     ),
     Option(
+        "quicktakes_auto_description",
+        True,
+        "html",
+        (bool,),
+        "When a question has no seo.page_description, describe the page with the first "
+        "sentences of its answer (plain text, at most 160 characters).",
+    ),
+    Option(
+        "quicktakes_base_url",
+        "",
+        "html",
+        (str,),
+        "Where the site is published, for og:url, the canonical link and absolute URLs in "
+        "JSON-LD and quicktakes.json. Empty: html_baseurl, else READTHEDOCS_CANONICAL_URL.",
+    ),
+    Option(
+        "quicktakes_title",
+        None,
+        "html",
+        (str, type(None)),
+        "The <title> of a page devoted to one question: None keeps Sphinx's, 'seo' uses "
+        "seo.title, or a format string with {heading}, {subject}, {project}, {seo_title}, "
+        "{author}, {title}.",
+    ),
+    Option(
+        "quicktakes_jsonld",
+        "FAQPage",
+        "html",
+        (str, type(None)),
+        "schema.org structured data for pages with questions: 'FAQPage', 'QAPage' (pages "
+        "with exactly one question; others get FAQPage), 'Quiz' (Education Q&A) or None.",
+        choices=("FAQPage", "QAPage", "Quiz", None),
+    ),
+    Option(
+        "quicktakes_export",
+        True,
+        "html",
+        (bool,),
+        "Write quicktakes.json (every question, with its page URL and answer) at the root of "
+        "HTML builds.",
+    ),
+    Option(
+        "quicktakes_pdf_metadata",
+        True,
+        "env",
+        (bool,),
+        "Put the questions' keywords and subjects into the PDF's metadata (hyperref "
+        "pdfkeywords and pdfsubject) in LaTeX builds.",
+    ),
+    Option(
         "quicktakes_max_file_size",
         DEFAULT_MAX_FILE_SIZE,
         "env",

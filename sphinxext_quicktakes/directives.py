@@ -11,7 +11,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .domain import FALLBACK, FULL, PAGE, Placement, get_domain
+from .domain import FALLBACK, FULL, PAGE, Placement, QuestionRecord, get_domain
 from .errors import QuickTakesError, Subtype
 from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
@@ -165,6 +165,7 @@ def question_nodes(
     if byline is not None:
         container.append(byline)
     markdown = question.answer + (f"\n\n{question.body}" if question.body else "")
+    container["quicktakes_answer_start"] = len(container.children)  # see head.answer_text
     render_answer(
         prepare_answer(markdown, unescape=False),
         document=document,
@@ -191,6 +192,26 @@ def question_nodes(
         )
     )
     page = domain.page(env.docname)
+    page.questions.append(
+        QuestionRecord(
+            anchor=anchor,
+            kind=kind,
+            id="" if question.id is None else str(question.id),
+            slug=question.slug,
+            heading=question.heading,
+            question=question.question,
+            subject=question.subject,
+            keywords=question.keywords,
+            date=question.date.isoformat() if question.date else "",
+            author=question.author,
+            description=question.description,
+            seo_title=question.seo_title,
+            answer=markdown,
+            digest=question.answer_digest,
+            path=question.path,
+            meta=meta and config.quicktakes_meta,
+        )
+    )
     page.mhchem = page.mhchem or uses_mhchem(markdown)
     if meta and config.quicktakes_meta:
         if not page.description:

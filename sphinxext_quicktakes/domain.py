@@ -50,6 +50,32 @@ class Placement:
         return self.id or self.slug
 
 
+@dataclass(frozen=True)
+class QuestionRecord:
+    """What the ``<head>``, JSON-LD and ``quicktakes.json`` need of a question on a page."""
+
+    anchor: str
+    kind: str
+    id: str
+    slug: str
+    heading: str
+    question: str
+    subject: str
+    keywords: tuple[str, ...]
+    date: str  # ISO 8601, or ""
+    author: str
+    description: str  # seo.page_description
+    seo_title: str
+    answer: str  # Markdown, as rendered
+    digest: str
+    path: str
+    meta: bool = True  # False with :no-meta: or quicktakes_meta = False
+
+    @property
+    def key(self) -> str:
+        return self.id or self.slug
+
+
 @dataclass
 class PageMeta:
     """What a page's questions contribute to its ``<head>``."""
@@ -58,6 +84,7 @@ class PageMeta:
     keywords: list[str] = field(default_factory=list)
     noindex: bool = False
     mhchem: bool = False
+    questions: list[QuestionRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,7 +122,7 @@ class QuickTakesDomain(Domain):
         "pages": {},  # docname -> PageMeta
         "collections": {},  # docname -> list[Collection]
     }
-    data_version = 2
+    data_version = 3
 
     @property
     def placements(self) -> list[Placement]:
@@ -109,8 +136,18 @@ class QuickTakesDomain(Domain):
     def collections(self) -> dict[str, list[Collection]]:
         return self.data["collections"]
 
+    _cache: dict[str, Any] | None = None  # derived lookups, rebuilt when placements change
+
+    def _cached(self, name: str, compute: Any) -> Any:
+        if self._cache is None:
+            self._cache = {}
+        if name not in self._cache:
+            self._cache[name] = compute()
+        return self._cache[name]
+
     def add_placement(self, placement: Placement) -> None:
         self.placements.append(placement)
+        self._cache = None
 
     def page(self, docname: str) -> PageMeta:
         return self.pages.setdefault(docname, PageMeta())
@@ -119,11 +156,13 @@ class QuickTakesDomain(Domain):
         self.collections.setdefault(docname, []).append(collection)
 
     def clear_doc(self, docname: str) -> None:
+        self._cache = None
         self.data["placements"] = [p for p in self.placements if p.docname != docname]
         self.pages.pop(docname, None)
         self.collections.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        self._cache = None
         wanted = set(docnames)
         self.placements.extend(p for p in otherdata["placements"] if p.docname in wanted)
         for key in ("pages", "collections"):
@@ -135,29 +174,41 @@ class QuickTakesDomain(Domain):
 
     def ordered_placements(self) -> list[Placement]:
         """Placements in document order: the toctree's reading order, then within a page."""
-        order = {docname: index for index, docname in enumerate(_document_order(self.env))}
-        return sorted(
-            self.placements,
-            key=lambda p: (order.get(p.docname, len(order)), p.docname, p.position),
-        )
+
+        def compute() -> list[Placement]:
+            order = {docname: index for index, docname in enumerate(document_order(self.env))}
+            return sorted(
+                self.placements,
+                key=lambda p: (order.get(p.docname, len(order)), p.docname, p.position),
+            )
+
+        return self._cached("ordered", compute)
 
     def owners(self) -> dict[str, Placement]:
         """The placement owning each automatic label: the first full rendering in document
         order (a list's fallback rendering only when there is no other)."""
-        owners: dict[str, Placement] = {}
-        for placement in self._by_preference(PAGE_OR_FULL_FIRST):
-            owners.setdefault(placement.label, placement)
-        return owners
+
+        def compute() -> dict[str, Placement]:
+            owners: dict[str, Placement] = {}
+            for placement in self._by_preference(PAGE_OR_FULL_FIRST):
+                owners.setdefault(placement.label, placement)
+            return owners
+
+        return self._cached("owners", compute)
 
     def canonical(self) -> dict[str, Placement]:
         """Each question's canonical place, by id and by slug: its own page if it has one,
         else its first full rendering, else a list's fallback rendering."""
-        places: dict[str, Placement] = {}
-        for placement in self._by_preference(PAGE_FIRST):
-            places.setdefault(placement.key.lower(), placement)
-            if placement.slug:
-                places.setdefault(placement.slug.lower(), placement)
-        return places
+
+        def compute() -> dict[str, Placement]:
+            places: dict[str, Placement] = {}
+            for placement in self._by_preference(PAGE_FIRST):
+                places.setdefault(placement.key.lower(), placement)
+                if placement.slug:
+                    places.setdefault(placement.slug.lower(), placement)
+            return places
+
+        return self._cached("canonical", compute)
 
     def _by_preference(self, rank: dict[str, int]) -> list[Placement]:
         ordered = self.ordered_placements()
@@ -260,7 +311,7 @@ def _refnode(
     return make_refnode(builder, fromdocname, place.docname, place.anchor, contnode, place.heading)
 
 
-def _document_order(env: BuildEnvironment) -> list[str]:
+def document_order(env: BuildEnvironment) -> list[str]:
     """Documents in the order a reader meets them: depth-first through the toctrees."""
     order: list[str] = []
     seen: set[str] = set()
@@ -329,8 +380,10 @@ def outdated_collections(
 
 
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-check-consistency`` handler."""
-    get_domain(env).check_duplicate_ids()
+    """``env-check-consistency`` handler (reading is over: the toctrees are complete)."""
+    domain = get_domain(env)
+    domain._cache = None
+    domain.check_duplicate_ids()
 
 
 def setup_domain(app: Sphinx) -> None:

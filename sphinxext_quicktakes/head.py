@@ -1,16 +1,32 @@
-"""Everything the extension adds to an HTML page's ``<head>``."""
+"""Everything the extension adds to an HTML page's ``<head>``: meta description and keywords,
+robots, OpenGraph and Twitter tags, the canonical link, the ``<title>``, schema.org JSON-LD,
+and MathJax's mhchem. One ``html-page-context`` handler builds it all, so each tag is
+emitted once and agrees with the others.
+"""
 
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
-from .domain import get_domain
+from .domain import FALLBACK, PAGE, PageMeta, QuestionRecord, get_domain
+from .errors import Subtype
+from .render import description_text
+from .structured import structured_data
+from .warnings import warn
 
-_META_NAME = re.compile(r"""<meta\s[^>]*\bname\s*=\s*["']?([\w:.-]+)""", re.IGNORECASE)
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_META_KEY = re.compile(r"""\b(?:name|property)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]+>")
 
 MHCHEM_MATHJAX = """\
 (function () {
@@ -23,42 +39,239 @@ MHCHEM_MATHJAX = """\
   else { packages["[+]"] = (packages["[+]"] || []).concat(["mhchem"]); }
 })();"""
 
+#: Builders that publish web pages (EPUB gets meta tags only: no URLs, no JSON-LD).
+WEB_BUILDERS = {"html", "dirhtml", "singlehtml"}
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One ``<meta>`` tag: ``attr`` is ``name`` or ``property``."""
+
+    attr: str
+    key: str
+    content: str
+
+    def html(self) -> str:
+        attr, key = self.attr, html.escape(self.key, quote=True)
+        return f'<meta {attr}="{key}" content="{html.escape(self.content, quote=True)}" />'
+
 
 def meta_tag(name: str, content: str) -> str:
     """One ``<meta name=... content=...>`` tag, escaped for an attribute."""
-    name, content = html.escape(name, quote=True), html.escape(content, quote=True)
-    return f'<meta name="{name}" content="{content}" />'
+    return Tag("name", name, content).html()
 
 
-def existing_meta_names(metatags: str) -> set[str]:
-    """Names of the ``<meta name=...>`` tags already in Sphinx's ``metatags``."""
-    return {name.lower() for name in _META_NAME.findall(metatags)}
+def base_url(app: Sphinx) -> str:
+    """Where the site is published: ``quicktakes_base_url``, ``html_baseurl`` or Read the
+    Docs' ``READTHEDOCS_CANONICAL_URL``; empty when unknown."""
+    config = app.config
+    base = config.quicktakes_base_url or config.html_baseurl
+    base = base or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+    return base if not base or base.endswith("/") else base + "/"
+
+
+def page_url(app: Sphinx, pagename: str, base: str) -> str:
+    """The absolute URL of a page (``page.html`` or ``page/`` as the builder writes it)."""
+    target = app.builder.get_target_uri(pagename).split("#")[0]
+    return urllib.parse.urljoin(base, target) if base else ""
+
+
+def shown_questions(page: PageMeta, doctree: nodes.document) -> list[QuestionRecord]:
+    """The page's questions still in the written page (a list's fallback renderings are
+    dropped when the question is shown elsewhere)."""
+    ids: set[str] = set()
+    for node in doctree.findall(nodes.Element):
+        ids.update(node["ids"])
+    return [q for q in page.questions if q.kind != FALLBACK or q.anchor in ids]
+
+
+def answer_text(doctree: nodes.document, anchor: str) -> str:
+    """The visible text of an answer, from the resolved doctree."""
+    for node in doctree.findall(nodes.Element):
+        if anchor in node.get("ids", ()) and "quicktakes_answer_start" in node:
+            parts = []
+            for child in node.children[node["quicktakes_answer_start"] :]:
+                if isinstance(child, nodes.Element) and "quicktake-related" in child["classes"]:
+                    break
+                text = child.astext().strip()
+                if text:
+                    parts.append(text)
+            return "\n\n".join(parts)
+    return ""
+
+
+def author_tags(doctree: nodes.document) -> set[str]:
+    """Keys of the meta tags the page's author wrote (``meta`` directive, MyST html_meta)."""
+    keys = set()
+    for node in doctree.findall(nodes.meta):
+        key = node.get("name") or node.get("property")
+        if key:
+            keys.add(key.lower())
+    return keys
+
+
+def _strip(title: str) -> str:
+    return html.unescape(_TAGS.sub("", title)).strip()
+
+
+def own_title(app: Sphinx, question: QuestionRecord, page_title: str) -> str | None:
+    """``<title>`` from ``quicktakes_title`` for a page devoted to one question."""
+    setting = app.config.quicktakes_title
+    if not setting:
+        return None
+    if setting == "seo":
+        return question.seo_title or None
+    fields = {
+        "heading": question.heading,
+        "subject": question.subject,
+        "project": app.config.project,
+        "seo_title": question.seo_title,
+        "author": question.author,
+        "title": page_title,
+    }
+    try:
+        return str(setting).format(**fields)
+    except (KeyError, IndexError, ValueError) as error:
+        warn(f"quicktakes_title {setting!r} cannot be applied: {error}", Subtype.CONFIG)
+        return None
+
+
+def question_tags(
+    app: Sphinx, page: PageMeta, questions: list[QuestionRecord], title: str, url: str
+) -> list[Tag]:
+    """Every tag the page's questions call for, in a stable order."""
+    config = app.config
+    with_meta = [q for q in questions if q.meta]
+    tags: list[Tag] = []
+    description = ""
+    if with_meta:
+        first = with_meta[0]
+        description = first.description
+        if not description and config.quicktakes_auto_description:
+            description = description_text(first.answer)
+        if description:
+            tags.append(Tag("name", "description", description))
+        keywords = _merged(q.keywords for q in with_meta)
+        if keywords:
+            tags.append(Tag("name", "keywords", ", ".join(keywords)))
+    if page.noindex:
+        tags.append(Tag("name", "robots", "noindex"))
+    if not with_meta or app.builder.name not in WEB_BUILDERS:
+        return tags
+    single = with_meta[0] if len(with_meta) == 1 else None
+    og_title = single.heading if single else title
+    tags += [Tag("property", "og:title", og_title), Tag("property", "og:type", "article")]
+    if description:
+        tags.append(Tag("property", "og:description", description))
+    if url:
+        tags.append(Tag("property", "og:url", url))
+    if single:
+        if single.date:
+            tags.append(Tag("property", "article:published_time", single.date))
+        if single.author:
+            tags.append(Tag("property", "article:author", single.author))
+        if single.subject:
+            tags.append(Tag("property", "article:section", single.subject))
+        tags += [Tag("property", "article:tag", keyword) for keyword in single.keywords]
+    tags += [Tag("name", "twitter:card", "summary"), Tag("name", "twitter:title", og_title)]
+    if description:
+        tags.append(Tag("name", "twitter:description", description))
+    return tags
+
+
+def _merged(groups: Iterable[Iterable[str]]) -> list[str]:
+    seen: dict[str, str] = {}
+    for group in groups:
+        for keyword in group:
+            seen.setdefault(keyword.casefold(), keyword)
+    return list(seen.values())
+
+
+def merge_metatags(existing: str, ours: list[Tag], authored: set[str]) -> str:
+    """Sphinx's ``metatags`` with ours added: a tag the page's author wrote wins; a tag
+    another extension added (sphinxext-opengraph) gives way to ours."""
+    ours = [tag for tag in ours if tag.key.lower() not in authored]
+    replaced = {tag.key.lower() for tag in ours}
+    kept = [
+        tag
+        for tag in _META_TAG.findall(existing)
+        if (match := _META_KEY.search(tag)) is None
+        or match.group(1).lower() not in replaced
+        or match.group(1).lower() in authored
+    ]
+    rest = _META_TAG.sub("", existing).strip()
+    return "\n".join([*([rest] if rest else []), *kept, *(tag.html() for tag in ours)])
 
 
 def add_head_tags(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """``html-page-context`` handler: description, keywords, robots and MathJax's mhchem."""
+    """``html-page-context`` handler: the whole ``<head>`` contribution of a page."""
     if doctree is None:
         return
     page = get_domain(app.env).pages.get(pagename)
     if page is None:
         return
-    metatags: str = context.get("metatags", "")
-    present = existing_meta_names(metatags)
-    tags = []
-    if page.description and "description" not in present:
-        tags.append(meta_tag("description", page.description))
-    if page.keywords and "keywords" not in present:
-        tags.append(meta_tag("keywords", ", ".join(page.keywords)))
-    if page.noindex and "robots" not in present:
-        tags.append(meta_tag("robots", "noindex"))
-    if tags:
-        context["metatags"] = metatags + ("\n" if metatags else "") + "\n".join(tags)
+    questions = shown_questions(page, doctree)
+    web = app.builder.name in WEB_BUILDERS
+    base = base_url(app) if web else ""
+    url = page_url(app, pagename, base)
+    devoted = questions[0] if len(questions) == 1 else None
+
+    if devoted is not None and url:
+        url = canonical_url(app, devoted, pagename, base) or url
+    if url and (not app.config.html_baseurl or url != context.get("pageurl")):
+        context["pageurl"] = url  # the theme writes <link rel="canonical"> once from it
+
+    page_title = _strip(context.get("title", ""))
+    if devoted is not None and (title := own_title(app, devoted, page_title)):
+        context["title"], context["titlesuffix"] = html.escape(title), ""
+        page_title = title
+
+    tags = question_tags(app, page, questions, page_title, url)
+    context["metatags"] = merge_metatags(context.get("metatags", ""), tags, author_tags(doctree))
+
+    if web and app.config.quicktakes_jsonld and questions:
+        data = structured_data(
+            app.config.quicktakes_jsonld,
+            questions,
+            {q.anchor: answer_text(doctree, q.anchor) for q in questions},
+            url=url,
+            language=app.config.language or "en",
+        )
+        app.add_js_file(None, body=json_ld(data), type="application/ld+json")
     if page.mhchem and context.get("has_maths_elements"):
         app.add_js_file(None, body=MHCHEM_MATHJAX, priority=510)
 
 
+def canonical_url(app: Sphinx, question: QuestionRecord, pagename: str, base: str) -> str:
+    """For a page devoted to a cross-listed question: the URL of its canonical page."""
+    place = get_domain(app.env).find(question.key)
+    if place is None or place.docname == pagename or place.digest != question.digest:
+        return ""
+    if place.kind != PAGE and question.kind != PAGE:
+        return ""
+    return page_url(app, place.docname, base)
+
+
+def json_ld(data: dict[str, Any]) -> str:
+    """JSON for a ``<script type="application/ld+json">``: valid JSON that user text cannot
+    end early (``<``, ``>`` and ``&`` are written as JSON escapes)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def note_missing_base(app: Sphinx) -> None:
+    """``builder-inited``: with ``-n``, say once that absolute URLs are left out."""
+    if app.builder.name in WEB_BUILDERS and app.config.nitpicky and not base_url(app):
+        warn(
+            "no base URL (quicktakes_base_url, html_baseurl or READTHEDOCS_CANONICAL_URL): "
+            "og:url, canonical links and absolute URLs in JSON-LD are left out",
+            Subtype.CONFIG,
+        )
+
+
 def setup_head(app: Sphinx) -> None:
-    """Register the ``<head>`` handlers (after Sphinx's own MathJax set-up)."""
+    """Register the ``<head>`` handlers (after Sphinx's MathJax and other extensions)."""
+    app.connect("builder-inited", note_missing_base)
     app.connect("html-page-context", add_head_tags, priority=600)

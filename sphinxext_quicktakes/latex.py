@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.util.texescape import escape
 
 from .domain import get_domain
 
@@ -160,9 +162,45 @@ def add_latex_packages(app: Sphinx, env: BuildEnvironment) -> None:
         app.add_latex_package("mhchem", "version=4")
 
 
+#: PDF viewers show a line of keywords; hyperref also slows down badly on long strings.
+PDF_KEYWORDS = 30
+
+
+def pdf_metadata(env: BuildEnvironment) -> str:
+    """``\\hypersetup`` with the book's most common keywords and its subjects (escaped)."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    subjects: dict[str, str] = {}
+    for _, page in sorted(get_domain(env).pages.items()):
+        for record in page.questions:
+            for keyword in record.keywords:
+                counts[keyword.casefold()] += 1
+                spelling.setdefault(keyword.casefold(), keyword)
+            if record.subject:
+                subjects.setdefault(record.subject.casefold(), record.subject)
+    if not counts:
+        return ""
+    common = sorted(counts, key=lambda key: (-counts[key], key))[:PDF_KEYWORDS]
+    fields = [f"pdfkeywords={{{escape(', '.join(spelling[key] for key in common))}}}"]
+    if subjects:
+        fields.append(f"pdfsubject={{{escape(', '.join(sorted(subjects.values())))}}}")
+    return "\\hypersetup{" + ", ".join(fields) + "}\n"
+
+
+def add_pdf_metadata(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated`` handler: keywords and subjects into the PDF's document information."""
+    if app.builder.format != "latex" or not app.config.quicktakes_pdf_metadata:
+        return
+    metadata = pdf_metadata(env)
+    if metadata:
+        context = app.builder.context  # type: ignore[attr-defined]
+        context["preamble"] = context.get("preamble", "") + "\n" + metadata
+
+
 def setup_latex(app: Sphinx) -> None:
     """Register the LaTeX handlers."""
     app.connect("env-updated", add_latex_packages)
+    app.connect("env-updated", add_pdf_metadata)
     app.connect("config-inited", _add_unicode_preamble)
 
 

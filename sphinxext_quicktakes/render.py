@@ -276,3 +276,66 @@ def summary_nodes(markdown: str, limit: int = 300) -> list[nodes.Node]:
         out.append(nodes.Text(text))
         length += len(text)
     return out
+
+
+_MATH_MARK = "\x00"
+
+
+def _text_blocks(markdown: str, math: bool) -> Iterator[tuple[str, str]]:
+    """(block type, plain text) for each heading, paragraph and display formula."""
+    tokens = _answer_parser(DEFAULT_URL_SCHEMES).parse(markdown + "\n", {})
+    skip = 0
+    kind = "paragraph"
+    for token in tokens:
+        if token.type in {"table_open", "footnote_block_open"}:
+            skip += 1
+        elif token.type in {"table_close", "footnote_block_close"}:
+            skip -= 1
+        elif token.type in {"heading_open", "paragraph_open"}:
+            kind = token.type.removesuffix("_open")
+        elif token.type == "inline" and not skip:
+            text = _inline_text(token.children or [], math)
+            if text:
+                yield kind, text
+        elif token.type in {"math_block", "math_block_label", "amsmath"} and not skip:
+            yield "math", token.content.strip() if math else _MATH_MARK
+
+
+def plain_text(markdown: str) -> str:
+    """Answer Markdown as plain text: headings, paragraphs, list items and math source, no
+    markup; tables and code blocks are left out."""
+    return "\n\n".join(text for _, text in _text_blocks(markdown, math=True))
+
+
+def _inline_text(children: Sequence[Token], math: bool) -> str:
+    parts: list[str] = []
+    for token in _walk(children):
+        if token.type in {"text", "text_special", "code_inline"}:
+            parts.append(token.content)
+        elif token.type in {"softbreak", "hardbreak"}:
+            parts.append(" ")
+        elif token.type in {"math_inline", "math_inline_double"}:
+            parts.append(token.content if math else _MATH_MARK)
+    return " ".join("".join(parts).split())
+
+
+def description_text(markdown: str, limit: int = 160) -> str:
+    """A page description from an answer: its first sentences without markup or math source,
+    at most ``limit`` characters, cut at a word."""
+    sentences: list[str] = []
+    for kind, text in _text_blocks(markdown, math=False):
+        if kind != "paragraph":
+            continue
+        for sentence in re.findall(r".+?(?:[.!?](?=\s|$)|$)", text):
+            sentence = sentence.strip()
+            if sentence and _MATH_MARK not in sentence:
+                sentences.append(sentence)
+    out = ""
+    for sentence in sentences:
+        candidate = f"{out} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        out = candidate
+    if out or not sentences:
+        return out
+    return sentences[0][: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -7,6 +7,7 @@
   in :data:`SUBTYPE_MEANINGS` (or a meaning has no subtype) (rST pages only).
 * ``quicktake-example``: a ``quicktake`` directive shown in rST and MyST side by side,
   then rendered live from the very same snippet, so the example cannot drift.
+* ``quicktakes-example``: the same for a ``quicktakes`` collection (patterns and options).
 * ``decode-examples``: escaped-newline inputs with their decoding, computed at build time.
 """
 
@@ -22,6 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
+from sphinxext_quicktakes.collection import QuickTakesDirective
 from sphinxext_quicktakes.config import OPTIONS
 from sphinxext_quicktakes.errors import Subtype
 from sphinxext_quicktakes.markdown import decode_escaped_newlines
@@ -156,6 +158,7 @@ class SubtypesDirective(RstOnlyDirective):
 class ExampleDirective(SphinxDirective):
     """``.. quicktake-example:: path``: rST and MyST snippets, then the live result."""
 
+    target = "quicktake"
     required_arguments = 1
     final_argument_whitespace = True
     option_spec: ClassVar[dict[str, Any]] = {
@@ -165,25 +168,29 @@ class ExampleDirective(SphinxDirective):
         "in-note": directives.flag,  # wrap the directive in a note admonition
         "no-result": directives.flag,  # show the snippets only
     }
+    #: options of this directive that are not passed on to the shown directive
+    own_options: ClassVar[tuple[str, ...]] = ("in-note", "no-result")
 
     def _option_lines(self) -> list[str]:
         lines = []
-        for key in ("name", "class"):
-            if key in self.options:
-                lines.append(f":{key}: {self.options[key]}")
-        if "no-meta" in self.options:
-            lines.append(":no-meta:")
+        for key, value in self.options.items():  # in the order they were written
+            if key in self.own_options:
+                continue
+            lines.append(f":{key}: {value}" if value else f":{key}:")
         return lines
 
+    def _argument(self) -> str:
+        return " ".join(self.arguments)
+
     def rst_snippet(self) -> list[str]:
-        lines = [f".. quicktake:: {self.arguments[0]}"]
+        lines = [f".. {self.target}:: {self._argument()}"]
         lines += ["   " + line for line in self._option_lines()]
         if "in-note" in self.options:
             lines = [".. note::", "", *("   " + line for line in lines)]
         return lines
 
     def myst_snippet(self) -> list[str]:
-        lines = [f"```{{quicktake}} {self.arguments[0]}", *self._option_lines(), "```"]
+        lines = [f"```{{{self.target}}} {self._argument()}", *self._option_lines(), "```"]
         if "in-note" in self.options:
             lines = ["````{note}", *lines, "````"]
         return lines
@@ -215,6 +222,19 @@ class ExampleDirective(SphinxDirective):
         self.state.nested_parse(StringList(host, source=self.get_source_info()[0]), 0, holder)
         result += holder.children
         return result
+
+
+class CollectionExampleDirective(ExampleDirective):
+    """``.. quicktakes-example:: pattern [pattern ...]`` with any ``quicktakes`` option."""
+
+    target = "quicktakes"
+    optional_arguments = 100
+    final_argument_whitespace = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        **{key: directives.unchanged for key in QuickTakesDirective.option_spec},
+        "in-note": directives.flag,
+        "no-result": directives.flag,
+    }
 
 
 class DecodeExamplesDirective(SphinxDirective):
@@ -250,5 +270,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("quicktakes-config", ConfigDirective)
     app.add_directive("quicktakes-subtypes", SubtypesDirective)
     app.add_directive("quicktake-example", ExampleDirective)
+    app.add_directive("quicktakes-example", CollectionExampleDirective)
     app.add_directive("decode-examples", DecodeExamplesDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
