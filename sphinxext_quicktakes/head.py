@@ -225,7 +225,8 @@ def add_head_tags(
 
     page_title = _strip(context.get("title", ""))
     if devoted is not None and (title := own_title(app, devoted, page_title)):
-        context["title"], context["titlesuffix"] = html.escape(title), ""
+        # the whole <title>: themes append " — <docstitle>" only when it is set
+        context["title"], context["docstitle"] = html.escape(title), ""
         page_title = title
 
     tags = question_tags(app, page, questions, page_title, url)
