@@ -71,10 +71,10 @@ class QuickTakesDirective(SphinxDirective):
         srcdir = str(self.env.srcdir)
         docdir = os.path.dirname(self.env.doc2path(self.env.docname))
         patterns = tuple(resolve_pattern(p, srcdir, docdir) for p in self.arguments)
-        matched = match_files(patterns, srcdir)
-        get_domain(self.env).add_collection(
-            self.env.docname, Collection(patterns=patterns, matched=tuple(matched))
-        )
+        follow = self.config.quicktakes_follow_symlinks
+        matched = match_files(patterns, srcdir, follow)
+        collection = Collection(patterns=patterns, matched=tuple(matched), follow_symlinks=follow)
+        get_domain(self.env).add_collection(self.env.docname, collection)
         self.env.note_dependency(self.env.doc2path(self.env.docname))
         loaded = [q for q in (load_for_directive(self, path) for path in matched) if q]
         selection = Selection(

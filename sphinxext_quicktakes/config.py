@@ -133,6 +133,14 @@ OPTIONS: tuple[Option, ...] = (
         "pdfkeywords and pdfsubject) in LaTeX builds.",
     ),
     Option(
+        "quicktakes_follow_symlinks",
+        False,
+        "env",
+        (bool,),
+        "Let quicktakes globs follow symlinked folders and files that lead outside the source "
+        "directory (loops are still never followed twice).",
+    ),
+    Option(
         "quicktakes_max_file_size",
         DEFAULT_MAX_FILE_SIZE,
         "env",

@@ -245,8 +245,9 @@ class QuickTakesDomain(Domain):
             return _refnode(builder, fromdocname, place, contnode if explicit else None)
         if typ == "related":  # not in this project: the original site, or plain text
             url, site = node.get("quicktakes_url", ""), env.config.quicktakes_site_url
-            if url and site:
-                return nodes.reference("", "", contnode, refuri=urllib.parse.urljoin(site, url))
+            target = urllib.parse.urljoin(site, url) if url and site else ""
+            if urllib.parse.urlsplit(target).scheme in {"http", "https"}:
+                return nodes.reference("", "", contnode, refuri=target)
             return contnode  # type: ignore[return-value]  # Sphinx puts any node in place
         return None
 

@@ -21,6 +21,9 @@ class Subtype(StrEnum):
     CONFIG = "config"
     REF = "ref"  # a quicktake role whose id or slug is no question of the project
     COLLECTION = "collection"  # a quicktakes directive that selects no question
+    RAW_HTML = "raw-html"  # raw HTML in an answer, shown as text
+    UNSAFE_TEX = "unsafe-tex"  # math that could read files or run commands in LaTeX
+    UNSAFE_LINK = "unsafe-link"  # a javascript:, vbscript: or data: link or image
 
 
 class QuickTakesError(Exception):

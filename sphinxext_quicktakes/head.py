@@ -18,7 +18,14 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .domain import FALLBACK, PAGE, PageMeta, QuestionRecord, get_domain
+from .domain import (
+    FALLBACK,
+    PAGE_FIRST,
+    PageMeta,
+    QuestionRecord,
+    document_order,
+    get_domain,
+)
 from .errors import Subtype
 from .render import description_text
 from .structured import structured_data
@@ -74,6 +81,24 @@ def page_url(app: Sphinx, pagename: str, base: str) -> str:
     """The absolute URL of a page (``page.html`` or ``page/`` as the builder writes it)."""
     target = app.builder.get_target_uri(pagename).split("#")[0]
     return urllib.parse.urljoin(base, target) if base else ""
+
+
+def page_meta(app: Sphinx, pagename: str) -> PageMeta | None:
+    """What a page's questions contribute; for singlehtml, those of every document."""
+    pages = get_domain(app.env).pages
+    if app.builder.name != "singlehtml":
+        return pages.get(pagename)
+    merged = PageMeta()
+    for docname in document_order(app.env):
+        page = pages.get(docname)
+        if page is None:
+            continue
+        merged.description = merged.description or page.description
+        merged.keywords += [k for k in page.keywords if k not in merged.keywords]
+        merged.noindex = merged.noindex or page.noindex
+        merged.mhchem = merged.mhchem or page.mhchem
+        merged.questions += page.questions
+    return merged if merged.questions else None
 
 
 def shown_questions(page: PageMeta, doctree: nodes.document) -> list[QuestionRecord]:
@@ -209,7 +234,7 @@ def add_head_tags(
     """``html-page-context`` handler: the whole ``<head>`` contribution of a page."""
     if doctree is None:
         return
-    page = get_domain(app.env).pages.get(pagename)
+    page = page_meta(app, pagename)
     if page is None:
         return
     questions = shown_questions(page, doctree)
@@ -246,13 +271,19 @@ def add_head_tags(
 
 
 def canonical_url(app: Sphinx, question: QuestionRecord, pagename: str, base: str) -> str:
-    """For a page devoted to a cross-listed question: the URL of its canonical page."""
-    place = get_domain(app.env).find(question.key)
-    if place is None or place.docname == pagename or place.digest != question.digest:
+    """For a page devoted to a cross-listed question: the URL of the first page devoted to
+    it (its own page first, then document order), when that is another page."""
+    pages = get_domain(app.env).pages
+    devoted = []
+    for rank, docname in enumerate(document_order(app.env)):
+        page = pages.get(docname)
+        shown = [q for q in page.questions if q.kind != FALLBACK] if page else []
+        if len(shown) == 1 and (shown[0].key, shown[0].digest) == (question.key, question.digest):
+            devoted.append((PAGE_FIRST[shown[0].kind], rank, docname))
+    if not devoted:
         return ""
-    if place.kind != PAGE and question.kind != PAGE:
-        return ""
-    return page_url(app, place.docname, base)
+    first = min(devoted)[2]
+    return "" if first == pagename else page_url(app, first, base)
 
 
 def json_ld(data: dict[str, Any]) -> str:

@@ -141,25 +141,39 @@ def _squash(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that refuses aliases: question files never need them and they let a tiny
-    file expand into an enormous value (the "billion laughs")."""
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
+
+class _Loader(_BaseLoader):
+    """Safe YAML (libyaml when available) that keeps dates as text for ``dates.parse_date``."""
 
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
-# dates are parsed by ``dates.parse_date``, which reports bad ones instead of raising
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Aliases (``*name``) make nodes shared; question files never need them and they let a
+    tiny file expand into an enormous value (the "billion laughs")."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise QuickTakesError(
+                "YAML aliases (*name) are not allowed in question files",
+                Subtype.YAML,
+                line=node.start_mark.line + 1,
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def load_question(
@@ -226,6 +240,7 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
         node = loader.get_single_node()
         if node is None:
             raise QuickTakesError("front matter is empty", Subtype.EMPTY, line=2)
+        _refuse_aliases(node)
         if not isinstance(node, yaml.MappingNode):
             kind = {yaml.SequenceNode: "a list", yaml.ScalarNode: "a single value"}.get(
                 type(node), "not a mapping"
@@ -319,6 +334,7 @@ def _type_name(value: Any) -> str:
     return {
         list: "a list",
         dict: "a mapping",
+        str: "text",
         bool: "true/false",
         int: "a number",
         float: "a number",

@@ -13,7 +13,7 @@ import itertools
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from docutils import nodes
@@ -29,6 +29,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from .errors import Subtype
+from .markdown import unsafe_tex
 from .warnings import warn
 
 #: The Markdown dialect of a question bank: fixed, whatever the project's own MyST settings.
@@ -46,6 +47,12 @@ class AnswerSource:
     line: int | None  # file line of the answer key
     uid: str  # unique per rendering on a page: prefixes footnote labels
     raw_html: bool = False
+    warned: set[Subtype] = field(default_factory=set)  # one warning per kind and answer
+
+    def warn_once(self, message: str, subtype: Subtype) -> None:
+        if subtype not in self.warned:
+            self.warned.add(subtype)
+            warn(message, subtype, path=self.path, line=self.line)
 
 
 class AnswerRenderer(SphinxRenderer):
@@ -88,6 +95,11 @@ class AnswerRenderer(SphinxRenderer):
             super().render_html_block(token)
             return
         text = token.content.rstrip("\n")
+        self.answer_source.warn_once(
+            f"raw HTML is shown as text ({text[:40]!r}...); set quicktakes_raw_html = True "
+            "to pass it through",
+            Subtype.RAW_HTML,
+        )
         if token.type == "html_block":
             node: nodes.Element = nodes.paragraph(text, text)
         else:
@@ -97,6 +109,65 @@ class AnswerRenderer(SphinxRenderer):
 
     def render_html_inline(self, token: Any) -> None:
         self.render_html_block(token)
+
+    def _math_or_text(self, token: Any, render: Any) -> None:
+        """Math whose TeX could read files or run commands in a LaTeX build is shown as
+        text instead (MathJax would ignore it, pdflatex would not)."""
+        command = unsafe_tex(token.content)
+        if command is None:
+            render(token)
+            return
+        self.answer_source.warn_once(
+            f"math uses {command}, which could read files or run commands in LaTeX; "
+            "it is shown as text",
+            Subtype.UNSAFE_TEX,
+        )
+        node = nodes.literal(token.content, token.content)
+        self.add_line_and_source_path(node, token)
+        self.current_node.append(node)
+
+    def render_math_inline(self, token: Any) -> None:
+        self._math_or_text(token, super().render_math_inline)
+
+    def render_math_inline_double(self, token: Any) -> None:
+        self._math_or_text(token, super().render_math_inline_double)
+
+    def render_math_single(self, token: Any) -> None:
+        self._math_or_text(token, super().render_math_single)
+
+    def render_math_block(self, token: Any) -> None:
+        self._math_or_text(token, super().render_math_block)
+
+    def render_math_block_label(self, token: Any) -> None:
+        self._math_or_text(token, super().render_math_block_label)
+
+    def render_amsmath(self, token: Any) -> None:
+        self._math_or_text(token, super().render_amsmath)
+
+    def render_image(self, token: Any) -> None:
+        """Images from ``javascript:``, ``vbscript:`` or ``data:`` URLs are dropped."""
+        source = str(token.attrGet("src") or "")
+        if _UNSAFE_SCHEME.match(source):
+            self.answer_source.warn_once(
+                f"image with a {source.split(':', 1)[0]}: URL is dropped", Subtype.UNSAFE_LINK
+            )
+            return
+        super().render_image(token)
+
+    def render_link(self, token: Any) -> None:
+        """Links to ``javascript:``, ``vbscript:`` or ``data:`` URLs keep only their text."""
+        href = str(token.attrGet("href") or "")
+        if _UNSAFE_SCHEME.match(href):
+            self.answer_source.warn_once(
+                f"link with a {href.split(':', 1)[0]}: URL keeps only its text",
+                Subtype.UNSAFE_LINK,
+            )
+            self.render_children(token)
+            return
+        super().render_link(token)
+
+
+_UNSAFE_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 
 @functools.cache
@@ -279,6 +350,9 @@ def summary_nodes(markdown: str, limit: int = 300) -> list[nodes.Node]:
 
 
 _MATH_MARK = "\x00"
+_SKIPPED = ("table", "footnote_block", "footnote_reference")  # not prose
+_SKIPPED_OPEN = {f"{name}_open" for name in _SKIPPED}
+_SKIPPED_CLOSE = {f"{name}_close" for name in _SKIPPED}
 
 
 def _text_blocks(markdown: str, math: bool) -> Iterator[tuple[str, str]]:
@@ -287,9 +361,9 @@ def _text_blocks(markdown: str, math: bool) -> Iterator[tuple[str, str]]:
     skip = 0
     kind = "paragraph"
     for token in tokens:
-        if token.type in {"table_open", "footnote_block_open"}:
+        if token.type in _SKIPPED_OPEN:
             skip += 1
-        elif token.type in {"table_close", "footnote_block_close"}:
+        elif token.type in _SKIPPED_CLOSE:
             skip -= 1
         elif token.type in {"heading_open", "paragraph_open"}:
             kind = token.type.removesuffix("_open")

@@ -403,3 +403,31 @@ def test_reproducible_html_and_export(build, tmp_path) -> None:
                    questions=("good", "dupes/osmosis-crosslisted.md"))  # fmt: skip
     for name in ("index.html", "faq.html", "more.html", "quicktakes.json"):
         assert first.text(name) == second.text(name), name
+
+
+def test_singlehtml_head_covers_every_document(build) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   other\n\n"
+        ".. quicktake:: questions/good/osmosis.md\n",
+        "other.rst": "Other\n=====\n\n.. quicktake:: questions/good/water.md\n",
+    }
+    html = build(pages, buildername="singlehtml").html()
+    tags = head_tags(html)
+    assert tags["robots"] == ["noindex"]
+    assert tags["description"][0].startswith("Osmosis moves water")
+    [data] = json_ld(html)
+    assert [q["name"] for q in data["mainEntity"]] == [
+        OSMOSIS,
+        "What happens when sodium reacts with water?",
+    ]
+
+
+def test_cross_listed_on_ordinary_pages_point_at_the_first(build) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
+        "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
+        "b.rst": "B\n=\n\n.. quicktake:: questions/dupes/osmosis-crosslisted.md\n",
+    }
+    result = build(pages, conf=f"quicktakes_base_url = {BASE!r}", questions=("good", "dupes"))
+    for page in ("a", "b"):
+        assert head_tags(result.html(page))["canonical"] == [BASE + "a.html"]

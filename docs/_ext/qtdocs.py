@@ -50,6 +50,12 @@ SUBTYPE_MEANINGS: dict[str, str] = {
     "(``{ref}`quicktake-<id>``` links are reported by Sphinx itself as ``ref.ref``.)",
     "collection": "A ``quicktakes`` directive selects no question: its patterns match no "
     "file, or no file passes its filters.",
+    "raw-html": "An answer holds raw HTML; it is shown as text unless "
+    ":confval:`quicktakes_raw_html` is on (one warning per answer).",
+    "unsafe-tex": "A formula uses TeX that could read files or run commands in a LaTeX "
+    "build (``\\input``, ``\\write18``, ``\\def`` ...); it is shown as text.",
+    "unsafe-link": "A link or image points at a ``javascript:``, ``vbscript:`` or "
+    "``data:`` URL; the link keeps only its text, the image is dropped.",
 }
 
 

@@ -1,0 +1,178 @@
+"""``quicktakes check``: validate question files without running Sphinx.
+
+Uses the same model and rules as the extension (the loader, the date formatter, the
+newline decoder) and prints one line per problem, ``path:line: subtype: message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import TextIO
+
+from . import __version__
+from .errors import QuickTakesError, Subtype
+from .model import DEFAULT_MAX_FILE_SIZE, Question, load_question
+
+SUFFIXES = (".md",)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of ``check``."""
+
+    path: str
+    line: int | None
+    subtype: str
+    severity: str  # "error": the file cannot be shown; "warning": a detail is lost
+    message: str
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line or 1}: {self.subtype}: {self.message}"
+
+
+def question_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[str]:
+    """The files named, and the ``.md`` files under the folders named, in sorted order,
+    less those matching an ``exclude`` pattern. Symlinked folders are not followed (no
+    loops, no wandering out of the tree)."""
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    found = os.path.join(root, name)
+                    if name.endswith(SUFFIXES) and not _excluded(found, exclude):
+                        yield found
+        else:
+            yield path
+
+
+def _excluded(path: str, patterns: Sequence[str]) -> bool:
+    name = path.replace(os.sep, "/")
+    return any(
+        fnmatch.fnmatch(name, p) or fnmatch.fnmatch(os.path.basename(name), p) for p in patterns
+    )
+
+
+def check_file(
+    path: str, unescape: bool | str, max_file_size: int
+) -> tuple[Question | None, list[Problem]]:
+    """Load one file: the question (or None) and its problems."""
+    try:
+        question = load_question(path, unescape=unescape, max_file_size=max_file_size)  # type: ignore[arg-type]
+    except QuickTakesError as error:
+        return None, [Problem(path, error.line, error.subtype.value, "error", error.message)]
+    problems = [
+        Problem(path, p.line, p.subtype.value, "warning", p.message) for p in question.problems
+    ]
+    return question, problems
+
+
+def duplicate_ids(questions: Sequence[Question]) -> list[Problem]:
+    """Same id with a different answer in two files (the extension warns the same way)."""
+    first: dict[str, Question] = {}
+    problems = []
+    for question in questions:
+        if question.id is None:
+            continue
+        seen = first.setdefault(str(question.id), question)
+        if seen is not question and seen.answer_digest != question.answer_digest:
+            problems.append(
+                Problem(
+                    question.path,
+                    question.lines.get("id"),
+                    Subtype.DUPLICATE_ID.value,
+                    "warning",
+                    f"id {question.id!r} is also used by {seen.path} with a different answer",
+                )
+            )
+    return problems
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total, self.stream = total, stream
+        self.enabled = total > 1 and stream.isatty()
+
+    def update(self, done: int) -> None:
+        if self.enabled and (done == self.total or done % 50 == 0):
+            width = 30
+            filled = width * done // self.total
+            self.stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{self.total}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 50 + "\r")
+            self.stream.flush()
+
+
+def _unescape(value: str) -> bool | str:
+    return "auto" if value == "auto" else value == "true"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quicktakes", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="validate question files and folders")
+    check.add_argument("paths", nargs="+", help="question files, or folders to search for .md")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    check.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_FILE_SIZE)
+    check.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="skip files matching this glob (path or file name), e.g. README.md; repeatable",
+    )
+    check.add_argument("--unescape-newlines", choices=("auto", "true", "false"), default="auto")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
+    """Run the command line; the exit code: 0 clean, 1 problems, 2 usage."""
+    out = stdout or sys.stdout
+    args = build_parser().parse_args(argv)
+    files = list(question_files(args.paths, args.exclude))
+    progress = Progress(len(files) if args.format == "text" else 0, sys.stderr)
+    problems: list[Problem] = []
+    questions: list[Question] = []
+    for done, path in enumerate(files, 1):
+        question, found = check_file(path, _unescape(args.unescape_newlines), args.max_file_size)
+        problems += found
+        if question is not None:
+            questions.append(question)
+        progress.update(done)
+    progress.close()
+    problems += duplicate_ids(questions)
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if args.format == "json":
+        report = {
+            "files": len(files),
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [asdict(p) for p in problems],
+        }
+        out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for problem in problems:
+            out.write(problem.text() + "\n")
+        bad = len({p.path for p in problems})
+        out.write(
+            f"checked {len(files)} file{'s' * (len(files) != 1)}: {errors} error"
+            f"{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+            + (f" in {bad} file{'s' * (bad != 1)}" if bad else "")
+            + "\n"
+        )
+    return 1 if errors or (args.strict and warnings) else 0
