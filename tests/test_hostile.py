@@ -1,0 +1,252 @@
+"""Untrusted question banks: every broken or hostile file gives its warnings (no traceback),
+valid siblings still render, and no user text becomes markup, script or TeX commands."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sphinxext_quicktakes import selection
+from sphinxext_quicktakes.cli import check_file
+from sphinxext_quicktakes.errors import QuickTakesError
+from sphinxext_quicktakes.model import DEFAULT_MAX_FILE_SIZE, load_question
+
+from .conftest import QUESTIONS, write_project
+
+BAD = sorted(p.name for p in (QUESTIONS / "bad").glob("*.md"))
+VALID = {"bom.md", "crlf.md", "script-injection.md", "tex-injection.md"}  # well-formed files
+OSMOSIS = "How does osmosis move water across a membrane?"
+
+
+#: Found only when the answer is rendered (``check`` reads files, it does not render).
+RENDER_WARNINGS = {
+    "script-injection.md": ("raw-html", "unsafe-link"),
+    "tex-injection.md": ("unsafe-tex",),
+}
+
+
+def expected_problems(name: str) -> Counter[tuple[str, int | None]]:
+    """What ``quicktakes check`` finds in a file, plus what rendering finds: the build must
+    warn exactly that."""
+    path = QUESTIONS / "bad" / name
+    _, problems = check_file(str(path), "auto", DEFAULT_MAX_FILE_SIZE)
+    found = Counter((p.subtype, p.line or 1) for p in problems)  # whole-file problems: line 1
+    if name in RENDER_WARNINGS:
+        line = load_question(path).lines["answer"]
+        found.update((subtype, line) for subtype in RENDER_WARNINGS[name])
+    return found
+
+
+def test_the_bad_input_corpus_is_large_enough() -> None:
+    assert len(BAD) >= 30
+
+
+@pytest.fixture(scope="module")
+def bad_project(tmp_path_factory: pytest.TempPathFactory):
+    """One page per bad file (the file, then a good sibling), and one MyST page with a
+    collection over the whole folder."""
+    from sphinx.testing.util import SphinxTestApp
+
+    srcdir = tmp_path_factory.mktemp("bad") / "src"
+    pages = {
+        "index.rst": "Bad input\n=========\n\n.. toctree::\n   :glob:\n\n   pages/*\n   all\n",
+        "all.md": "# All\n\n```{quicktakes} questions/bad/*.md questions/good/osmosis.md\n"
+        ":include-noindex:\n```\n\nThe end of the collection page.\n",
+    }
+    for name in BAD:
+        stem = name.removesuffix(".md")
+        pages[f"pages/{stem}.rst"] = (
+            f"{stem}\n{'=' * len(stem)}\n\n.. quicktake:: ../questions/bad/{name}\n\n"
+            ".. quicktake:: ../questions/good/osmosis.md\n\nThe end.\n"
+        )
+    # files that are not even YAML mappings would be MyST pages: a project keeps its bank out
+    conf = "exclude_patterns = ['questions/**']"
+    write_project(srcdir, pages, conf, questions=("good", "bad"), myst=True)
+    app = SphinxTestApp("html", srcdir=srcdir)
+    app.build()
+    app.cleanup()  # docutils registrations are global: the output and warnings stay
+    return app
+
+
+def warnings_for(app, name: str) -> list[str]:
+    lines = app.warning.getvalue().splitlines()
+    return [line for line in lines if f"questions/bad/{name}:" in line.replace("\\", "/")]
+
+
+def parse(line: str) -> tuple[str, int | None]:
+    match = re.search(r"\.md:(\d*):.*\[quicktakes\.([\w-]+)\]", line)
+    assert match, line
+    return match.group(2), int(match.group(1)) if match.group(1) else None
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_each_bad_file_warns_and_the_page_still_builds(bad_project, name: str) -> None:
+    from bs4 import BeautifulSoup
+
+    app = bad_project
+    assert "Traceback" not in app.warning.getvalue()
+    found = Counter(parse(line) for line in warnings_for(app, name))
+    # both the page of its own and the collection page report it
+    expected = expected_problems(name)
+    assert found == Counter({key: 2 * n for key, n in expected.items()}), found
+    if name not in VALID:
+        assert found, "a broken file must warn"
+    page = BeautifulSoup(
+        (Path(app.outdir) / "pages" / f"{name.removesuffix('.md')}.html").read_text("utf-8"),
+        "lxml",
+    )
+    assert OSMOSIS in [h.get_text().rstrip("¶") for h in page.select("section.quicktake h2")]
+    assert "The end." in page.get_text()
+
+
+def _fatal(name: str) -> bool:
+    try:
+        load_question(QUESTIONS / "bad" / name)
+    except QuickTakesError:
+        return True
+    return False
+
+
+def test_the_collection_renders_every_valid_sibling(bad_project) -> None:
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((Path(bad_project.outdir) / "all.html").read_text("utf-8"), "lxml")
+    shown = page.select("section.quicktake > h2, div.quicktake > p.rubric:first-child")
+    renderable = [name for name in BAD if not _fatal(name)]
+    assert len(shown) == len(renderable) + 1  # and osmosis
+    assert "The end of the collection page." in page.get_text()
+
+
+# -- files that only exist at test time ----------------------------------------------------
+
+
+def test_huge_directory_vanishing_and_symlinked_files(build, tmp_path, monkeypatch) -> None:
+    srcdir = tmp_path / "src"
+    folder = srcdir / "questions" / "odd"
+    folder.mkdir(parents=True)
+    (folder / "huge.md").write_text(
+        "---\nid: 1\nquestion: Huge?\nanswer: >-\n    " + "x" * (5 * 1024 * 1024) + "\n---\n",
+        "utf-8",
+    )
+    (folder / "folder.md").mkdir()  # a directory that matches *.md
+    (folder / "loop").symlink_to(folder, target_is_directory=True)  # a symlink loop
+    outside = tmp_path / "outside.md"
+    shutil.copy(QUESTIONS / "good" / "maxwell.md", outside)
+    (folder / "outside.md").symlink_to(outside)  # a file outside the source tree
+    shutil.copy(QUESTIONS / "good" / "osmosis.md", folder / "osmosis.md")
+
+    real_match = selection.match_files
+
+    def match_then_vanish(*args, **kwargs):
+        return [*real_match(*args, **kwargs), str(folder / "vanished.md")]
+
+    monkeypatch.setattr("sphinxext_quicktakes.collection.match_files", match_then_vanish)
+    pages = {"index.rst": "Page\n====\n\n.. quicktakes:: questions/odd/**/*.md\n\nThe end.\n"}
+    started = time.monotonic()
+    result = build(pages, questions=())
+    assert time.monotonic() - started < 60
+    warnings = result.warning_lines()
+    assert len(warnings) == 2, warnings
+    [huge] = [w for w in warnings if "huge.md" in w]
+    [vanished] = [w for w in warnings if "vanished.md" in w]
+    assert "huge.md:1:" in huge and "over the limit of 1,048,576" in huge
+    assert "[quicktakes.read]" in huge
+    assert "vanished.md" in vanished and "[quicktakes.missing-file]" in vanished
+    shown = [h.get_text().rstrip("¶") for h in result.html().select("section.quicktake h2")]
+    assert shown == [OSMOSIS]  # not the symlink out of the tree, not the loop, once
+    assert "The end." in result.html().get_text()
+
+
+def test_symlinks_are_followed_only_when_allowed(tmp_path) -> None:
+    root = tmp_path / "root"
+    (root / "q").mkdir(parents=True)
+    (root / "q" / "loop").symlink_to(root / "q", target_is_directory=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.md").write_text("x", "utf-8")
+    (root / "q" / "far").symlink_to(outside, target_is_directory=True)
+    (root / "q" / "near.md").write_text("x", "utf-8")
+    pattern = str(root / "q" / "**" / "*.md")
+    assert selection.match_files([pattern], str(root)) == [str(root / "q" / "near.md")]
+    followed = selection.match_files([pattern], str(root), follow_symlinks=True)
+    assert str(root / "q" / "far" / "far.md") in followed  # allowed, and the loop ends
+
+
+def test_billion_laughs_costs_little(tmp_path) -> None:
+    path = QUESTIONS / "bad" / "billion-laughs.md"
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(QuickTakesError, match="aliases"):
+        load_question(path)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 1.0
+    assert peak < 4 * 1024 * 1024
+
+
+# -- no markup injection -------------------------------------------------------------------
+
+
+def test_no_script_handler_or_javascript_url_reaches_the_page(build) -> None:
+    pages = {
+        "index.rst": "Page\n====\n\n.. quicktake:: questions/bad/script-injection.md\n\n"
+        ".. quicktakes:: questions/bad/script-injection.md\n   :display: list\n"
+    }
+    conf = "quicktakes_site_url = 'https://qt.example/'\nquicktakes_base_url = 'https://a.example/'"
+    result = build(pages, questions=("bad/script-injection.md",), conf=conf)
+    html = result.html()
+    for script in html.find_all("script"):
+        text = script.string or ""
+        assert "alert" not in text or script.get("type") == "application/ld+json", script
+        if script.get("src"):
+            assert script["src"].startswith(("_static/", "https://cdn.jsdelivr.net/npm/mathjax"))
+    for tag in html.find_all(True):
+        assert not [a for a in tag.attrs if a.lower().startswith("on")], tag
+        for attr in ("href", "src", "action", "formaction"):
+            value = str(tag.get(attr, "")).strip().lower()
+            assert not value.startswith(("javascript:", "vbscript:", "data:")), tag
+    assert html.find("iframe") is None and html.find("img") is None
+    body = html.select_one("section.quicktake").get_text()
+    assert "<script>alert(10)</script>" in body  # shown as text
+    kinds = {parse(line)[0] for line in result.warning_lines()}
+    assert kinds == {"raw-html", "unsafe-link"}
+
+
+def test_no_tex_command_injection(build) -> None:
+    pages = {"index.rst": "Page\n====\n\n.. quicktake:: questions/bad/tex-injection.md\n"}
+    result = build(pages, buildername="latex", questions=("bad/tex-injection.md",))
+    [tex] = result.outdir.glob("*.tex")
+    source = tex.read_text("utf-8")
+    body = source.split(r"\begin{document}", 1)[1]
+    assert not re.search(r"(?<!textbackslash\{\})\\(input|write18|immediate)\b", body)
+    assert r"\textbackslash{}input\{/etc/passwd\}" in body  # the title, as text
+    assert "^^5c" not in body.replace(r"\textasciicircum{}", "")
+    [warning] = result.warning_lines()
+    assert "[quicktakes.unsafe-tex]" in warning
+
+
+# -- -W and --keep-going -------------------------------------------------------------------
+
+
+def test_werror_and_keep_going_over_the_whole_corpus(tmp_path) -> None:
+    pages = {
+        "index.rst": "Page\n====\n\n.. quicktakes:: questions/bad/*.md\n   :include-noindex:\n"
+    }
+    write_project(tmp_path / "src", pages, questions=("bad",))
+    command = [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", "-W", "--keep-going",
+               str(tmp_path / "src"), str(tmp_path / "out")]  # fmt: skip
+    proc = subprocess.run(command, capture_output=True, text=True, env={**os.environ})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    total = sum(sum(expected_problems(name).values()) for name in BAD)
+    assert proc.stderr.count("WARNING:") == total, proc.stderr
