@@ -157,7 +157,8 @@ def test_bad_files_in_a_collection_warn_and_siblings_render(build) -> None:
                    questions=("good", "bad"))  # fmt: skip
     warnings = " ".join(result.warning_lines())
     for bad in sorted((QUESTIONS / "bad").glob("*.md")):
-        assert f"questions/bad/{bad.name}:" in warnings  # one or more, each naming its file
+        if bad.name not in {"bom.md", "crlf.md"}:  # well-formed: no warning
+            assert f"questions/bad/{bad.name}:" in warnings  # each names its file
     assert "Traceback" not in result.warnings
     shown = headings(result)
     assert OSMOSIS in shown and "Bad date" in shown  # a bad date drops the date only
