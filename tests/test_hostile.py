@@ -250,3 +250,27 @@ def test_werror_and_keep_going_over_the_whole_corpus(tmp_path) -> None:
     assert "Traceback" not in proc.stderr
     total = sum(sum(expected_problems(name).values()) for name in BAD)
     assert proc.stderr.count("WARNING:") == total, proc.stderr
+
+
+ROFF = (
+    "---\nid: 5\ntitle: '.so /etc/passwd'\nquestion: '.TH EVIL'\nanswer: >-\n"
+    "    .so /etc/passwd\\n\\n@include /etc/passwd\\n\\n'\\\\\" a roff comment\n---\n"
+)
+
+
+@pytest.mark.parametrize("buildername", ["man", "texinfo"])
+def test_no_roff_or_texinfo_command_injection(build, tmp_path, buildername) -> None:
+    question = tmp_path / "src" / "questions" / "roff.md"
+    question.parent.mkdir(parents=True)
+    question.write_text(ROFF, "utf-8")
+    pages = {"index.rst": "Page\n====\n\n.. quicktake:: questions/roff.md\n"}
+    result = build(pages, buildername=buildername, questions=())
+    assert result.warning_lines() == []
+    [output] = [p for p in result.outdir.iterdir() if p.suffix in {".1", ".texi"}]
+    lines = output.read_text("utf-8").splitlines()
+    if buildername == "man":
+        assert not [line for line in lines if re.match(r"\.(so|TH EVIL)\b", line)]
+        assert r"\&.so /etc/passwd" in lines
+    else:
+        assert not [line for line in lines if line.startswith("@include")]
+        assert "@@include /etc/passwd" in lines
