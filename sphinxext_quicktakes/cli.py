@@ -48,7 +48,7 @@ def question_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterato
                     found = os.path.join(root, name)
                     if name.endswith(SUFFIXES) and not _excluded(found, exclude):
                         yield found
-        else:
+        elif not _excluded(path, exclude):
             yield path
 
 
@@ -114,6 +114,13 @@ class Progress:
             self.stream.flush()
 
 
+def _size(value: str) -> int:
+    size = int(value)
+    if size < 0:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or a number of bytes")
+    return size
+
+
 def _unescape(value: str) -> bool | str:
     return "auto" if value == "auto" else value == "true"
 
@@ -126,7 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", help="question files, or folders to search for .md")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
-    check.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_FILE_SIZE)
+    check.add_argument(
+        "--max-file-size",
+        type=_size,
+        default=DEFAULT_MAX_FILE_SIZE,
+        help="refuse larger files (bytes; 0: no limit)",
+    )
     check.add_argument(
         "--exclude",
         action="append",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -11,7 +12,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .domain import FALLBACK, FULL, PAGE, Placement, QuestionRecord, get_domain
+from .domain import FALLBACK, FULL, PAGE, QuestionRecord, get_domain
 from .errors import QuickTakesError, Subtype
 from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
@@ -153,11 +154,12 @@ def question_nodes(
     )
     if question.shows_question_text:
         text_box = nodes.container(classes=["quicktake-question"])
+        question_source = replace(source, line=question.lines.get("question"), warned=set())
         render_answer(
             prepare_answer(question.question, unescape=False),
             document=document,
             parent=text_box,
-            source=source,
+            source=question_source,
             allow_sections=False,
         )
         container.append(text_box)
@@ -177,27 +179,15 @@ def question_nodes(
         container.extend(_related(question))
 
     domain = get_domain(env)
-    domain.add_placement(
-        Placement(
+    domain.add_question(
+        QuestionRecord(
             docname=env.docname,
             anchor=anchor,
             position=position,
+            kind=kind,
             id="" if question.id is None else str(question.id),
             slug=question.slug,
             label=question.label,
-            heading=question.heading,
-            path=question.path,
-            digest=question.answer_digest,
-            kind=kind,
-        )
-    )
-    page = domain.page(env.docname)
-    page.questions.append(
-        QuestionRecord(
-            anchor=anchor,
-            kind=kind,
-            id="" if question.id is None else str(question.id),
-            slug=question.slug,
             heading=question.heading,
             question=question.question,
             subject=question.subject,
@@ -212,6 +202,7 @@ def question_nodes(
             meta=meta and config.quicktakes_meta,
         )
     )
+    page = domain.page(env.docname)
     page.mhchem = page.mhchem or uses_mhchem(markdown)
     if meta and config.quicktakes_meta:
         if not page.description:

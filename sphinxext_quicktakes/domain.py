@@ -30,34 +30,17 @@ PAGE, FULL, FALLBACK = "page", "full", "fallback"
 
 
 @dataclass(frozen=True)
-class Placement:
-    """One rendering of a question in a document."""
+class QuestionRecord:
+    """One rendering of a question in a document: where it is, and what the ``<head>``,
+    JSON-LD, references and ``quicktakes.json`` need of it."""
 
     docname: str
     anchor: str  # the HTML id of the question's section
     position: int  # order within the document
+    kind: str  # PAGE: the question's own page; FULL; FALLBACK: shown in full by a list
     id: str  # the question id as text ("" when the file has none)
     slug: str  # the file_name stem
     label: str  # automatic label, ``quicktake-<id>``
-    heading: str
-    path: str  # the question file
-    digest: str  # fingerprint of the answer
-    kind: str = FULL  # PAGE: the question's own page; FALLBACK: shown in full by a list
-
-    @property
-    def key(self) -> str:
-        """What identifies the question: its id, else its slug."""
-        return self.id or self.slug
-
-
-@dataclass(frozen=True)
-class QuestionRecord:
-    """What the ``<head>``, JSON-LD and ``quicktakes.json`` need of a question on a page."""
-
-    anchor: str
-    kind: str
-    id: str
-    slug: str
     heading: str
     question: str
     subject: str
@@ -67,12 +50,13 @@ class QuestionRecord:
     description: str  # seo.page_description
     seo_title: str
     answer: str  # Markdown, as rendered
-    digest: str
-    path: str
+    digest: str  # fingerprint of the answer
+    path: str  # the question file
     meta: bool = True  # False with :no-meta: or quicktakes_meta = False
 
     @property
     def key(self) -> str:
+        """What identifies the question: its id, else its slug."""
         return self.id or self.slug
 
 
@@ -118,15 +102,15 @@ class QuickTakesDomain(Domain):
     object_types: ClassVar[dict[str, ObjType]] = {"question": ObjType("question", "question")}
     roles: ClassVar[dict[str, Any]] = {"question": QuickTakeRole()}  # :quicktakes:question:
     initial_data: ClassVar[dict[str, Any]] = {
-        "placements": [],  # list[Placement]
-        "pages": {},  # docname -> PageMeta
+        "pages": {},  # docname -> PageMeta (with the page's questions)
         "collections": {},  # docname -> list[Collection]
     }
-    data_version = 3
+    data_version = 4
 
     @property
-    def placements(self) -> list[Placement]:
-        return self.data["placements"]
+    def placements(self) -> list[QuestionRecord]:
+        """Every rendering of every question (derived from the pages)."""
+        return [record for page in self.pages.values() for record in page.questions]
 
     @property
     def pages(self) -> dict[str, PageMeta]:
@@ -136,7 +120,7 @@ class QuickTakesDomain(Domain):
     def collections(self) -> dict[str, list[Collection]]:
         return self.data["collections"]
 
-    _cache: dict[str, Any] | None = None  # derived lookups, rebuilt when placements change
+    _cache: dict[str, Any] | None = None  # derived lookups, rebuilt when questions change
 
     def _cached(self, name: str, compute: Any) -> Any:
         if self._cache is None:
@@ -145,8 +129,8 @@ class QuickTakesDomain(Domain):
             self._cache[name] = compute()
         return self._cache[name]
 
-    def add_placement(self, placement: Placement) -> None:
-        self.placements.append(placement)
+    def add_question(self, record: QuestionRecord) -> None:
+        self.page(record.docname).questions.append(record)
         self._cache = None
 
     def page(self, docname: str) -> PageMeta:
@@ -157,14 +141,12 @@ class QuickTakesDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self._cache = None
-        self.data["placements"] = [p for p in self.placements if p.docname != docname]
         self.pages.pop(docname, None)
         self.collections.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         self._cache = None
         wanted = set(docnames)
-        self.placements.extend(p for p in otherdata["placements"] if p.docname in wanted)
         for key in ("pages", "collections"):
             for docname, value in otherdata[key].items():
                 if docname in wanted:
@@ -172,10 +154,10 @@ class QuickTakesDomain(Domain):
 
     # -- where questions are -------------------------------------------------------------
 
-    def ordered_placements(self) -> list[Placement]:
-        """Placements in document order: the toctree's reading order, then within a page."""
+    def ordered_placements(self) -> list[QuestionRecord]:
+        """QuestionRecords in document order: the toctree's reading order, then within a page."""
 
-        def compute() -> list[Placement]:
+        def compute() -> list[QuestionRecord]:
             order = {docname: index for index, docname in enumerate(document_order(self.env))}
             return sorted(
                 self.placements,
@@ -184,24 +166,24 @@ class QuickTakesDomain(Domain):
 
         return self._cached("ordered", compute)
 
-    def owners(self) -> dict[str, Placement]:
+    def owners(self) -> dict[str, QuestionRecord]:
         """The placement owning each automatic label: the first full rendering in document
         order (a list's fallback rendering only when there is no other)."""
 
-        def compute() -> dict[str, Placement]:
-            owners: dict[str, Placement] = {}
+        def compute() -> dict[str, QuestionRecord]:
+            owners: dict[str, QuestionRecord] = {}
             for placement in self._by_preference(PAGE_OR_FULL_FIRST):
                 owners.setdefault(placement.label, placement)
             return owners
 
         return self._cached("owners", compute)
 
-    def canonical(self) -> dict[str, Placement]:
+    def canonical(self) -> dict[str, QuestionRecord]:
         """Each question's canonical place, by id and by slug: its own page if it has one,
         else its first full rendering, else a list's fallback rendering."""
 
-        def compute() -> dict[str, Placement]:
-            places: dict[str, Placement] = {}
+        def compute() -> dict[str, QuestionRecord]:
+            places: dict[str, QuestionRecord] = {}
             for placement in self._by_preference(PAGE_FIRST):
                 places.setdefault(placement.key.lower(), placement)
                 if placement.slug:
@@ -210,11 +192,11 @@ class QuickTakesDomain(Domain):
 
         return self._cached("canonical", compute)
 
-    def _by_preference(self, rank: dict[str, int]) -> list[Placement]:
+    def _by_preference(self, rank: dict[str, int]) -> list[QuestionRecord]:
         ordered = self.ordered_placements()
         return sorted(ordered, key=lambda p: rank[p.kind])  # stable: document order within
 
-    def find(self, target: str) -> Placement | None:
+    def find(self, target: str) -> QuestionRecord | None:
         """The canonical place of the question with this id or slug."""
         return self.canonical().get(target.strip().lower())
 
@@ -280,7 +262,7 @@ class QuickTakesDomain(Domain):
 
     def check_duplicate_ids(self) -> None:
         """Warn once for each id that two files use with different answers."""
-        first: dict[str, Placement] = {}
+        first: dict[str, QuestionRecord] = {}
         reported: set[tuple[str, str]] = set()
         for placement in self.ordered_placements():
             if not placement.id:
@@ -305,7 +287,7 @@ PAGE_OR_FULL_FIRST = {PAGE: 0, FULL: 0, FALLBACK: 1}
 
 
 def _refnode(
-    builder: Builder, fromdocname: str, place: Placement, contnode: nodes.Element | None
+    builder: Builder, fromdocname: str, place: QuestionRecord, contnode: nodes.Element | None
 ) -> nodes.reference:
     if contnode is None:
         contnode = nodes.inline(place.heading, place.heading)

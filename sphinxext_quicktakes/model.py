@@ -187,6 +187,8 @@ def load_question(
     try:
         if path.is_dir():
             raise QuickTakesError("is a directory, not a question file", Subtype.READ)
+        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+            raise QuickTakesError("is not a regular file", Subtype.READ)
         size = path.stat().st_size
         if max_file_size and size > max_file_size:
             raise QuickTakesError(
