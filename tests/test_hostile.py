@@ -28,10 +28,14 @@ OSMOSIS = "How does osmosis move water across a membrane?"
 
 
 #: Found only when the answer is rendered (``check`` reads files, it does not render).
-RENDER_WARNINGS = {
-    "script-injection.md": ("raw-html", "unsafe-link"),
-    "tex-injection.md": ("unsafe-tex",),
-}
+RENDER_WARNINGS = {  # (subtype, the field whose line it names)
+    "script-injection.md": (
+        ("raw-html", "question"),
+        ("raw-html", "answer"),
+        ("unsafe-link", "answer"),
+    ),
+    "tex-injection.md": (("unsafe-tex", "answer"),),
+}  # fmt: skip
 
 
 def expected_problems(name: str) -> Counter[tuple[str, int | None]]:
@@ -41,8 +45,8 @@ def expected_problems(name: str) -> Counter[tuple[str, int | None]]:
     _, problems = check_file(str(path), "auto", DEFAULT_MAX_FILE_SIZE)
     found = Counter((p.subtype, p.line or 1) for p in problems)  # whole-file problems: line 1
     if name in RENDER_WARNINGS:
-        line = load_question(path).lines["answer"]
-        found.update((subtype, line) for subtype in RENDER_WARNINGS[name])
+        lines = load_question(path).lines
+        found.update((subtype, lines[field]) for subtype, field in RENDER_WARNINGS[name])
     return found
 
 
