@@ -353,3 +353,15 @@ def test_no_index_question_page_builds_with_robots_noindex(build) -> None:
     assert page.head.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     listed = [a.get_text() for a in result.html().select("li.quicktake-entry a")]
     assert WATER not in listed  # left out of collections, as the original subject pages do
+
+
+def test_related_questions_and_index_entries_in_a_myst_host(build) -> None:
+    pages = {
+        "index.md": "# Page\n\n```{quicktake} questions/good/maxwell.md\n```\n\n"
+        "```{quicktakes} questions/good/osmosis.md\n```\n"
+    }
+    result = build(pages, myst=True)
+    assert result.warning_lines() == []
+    assert related(result) == {OSMOSIS: "#quicktake-900001", "What is a vector field?": None}
+    index = " ".join(td.get_text(" ", strip=True) for td in result.html("genindex").select("td"))
+    assert "divergence" in index and "Physics" in index and GAUSS in index
