@@ -4,9 +4,11 @@ and PDF metadata."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 from bs4 import BeautifulSoup
@@ -431,3 +433,28 @@ def test_cross_listed_on_ordinary_pages_point_at_the_first(build) -> None:
     result = build(pages, conf=f"quicktakes_base_url = {BASE!r}", questions=("good", "dupes"))
     for page in ("a", "b"):
         assert head_tags(result.html(page))["canonical"] == [BASE + "a.html"]
+
+
+def test_source_date_epoch_changes_nothing_we_write(tmp_path) -> None:
+    from .conftest import write_project
+
+    write_project(
+        tmp_path / "src", EXPORT_PAGES, questions=("good", "dupes/osmosis-crosslisted.md")
+    )
+    outputs = []
+    for name, epoch in (("a", None), ("b", "0")):
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        if epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = epoch
+        out = tmp_path / name
+        subprocess.run(
+            [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(tmp_path / "src"), str(out)],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        outputs.append(out)
+    assert (outputs[0] / "quicktakes.json").read_bytes() == (
+        outputs[1] / "quicktakes.json"
+    ).read_bytes()
+    first, second = (BeautifulSoup((o / "faq.html").read_text("utf-8"), "lxml") for o in outputs)
+    assert first.select_one("div.body") == second.select_one("div.body")
+    assert first.head.find_all("meta") == second.head.find_all("meta")
