@@ -17,6 +17,7 @@ from .directives import (
     load_for_directive,
     question_nodes,
     sections_allowed,
+    unique_anchor,
 )
 from .domain import FALLBACK, FULL, Collection, get_domain
 from .errors import Subtype
@@ -75,7 +76,6 @@ class QuickTakesDirective(SphinxDirective):
         matched = match_files(patterns, srcdir, follow)
         collection = Collection(patterns=patterns, matched=tuple(matched), follow_symlinks=follow)
         get_domain(self.env).add_collection(self.env.docname, collection)
-        self.env.note_dependency(self.env.doc2path(self.env.docname))
         loaded = [q for q in (load_for_directive(self, path) for path in matched) if q]
         selection = Selection(
             patterns=patterns,
@@ -118,20 +118,12 @@ class QuickTakesDirective(SphinxDirective):
         if not sections_allowed(self):
             return [nodes.rubric(subject, subject), *body]
         section = nodes.section(classes=["quicktakes-subject", *self._classes])
-        section["ids"].append(self._unique_id("quicktakes-" + subject))
+        anchor = unique_anchor(self.state.document, "quicktakes-" + subject)
+        section["ids"].append(anchor)
+        self.state.document.ids[anchor] = section
         section += nodes.title(subject, subject)
         section.extend(body)
         return [section]
-
-    def _unique_id(self, name: str) -> str:
-        document = self.state.document
-        base = nodes.make_id(name) or "quicktakes"
-        anchor, n = base, 1
-        while anchor in document.ids:
-            n += 1
-            anchor = f"{base}-{n}"
-        document.ids[anchor] = nodes.Element()
-        return anchor
 
     def _questions(self, questions: list[Question]) -> list[nodes.Node]:
         full = self.options.get("display", "full") == "full"

@@ -54,7 +54,8 @@ def _next_position(directive: SphinxDirective) -> int:
     return position
 
 
-def _unique_anchor(document: nodes.document, label: str) -> str:
+def unique_anchor(document: nodes.document, label: str) -> str:
+    """An HTML id for ``label`` not yet used in the document (``-2``, ``-3``... appended)."""
     base = nodes.make_id(label) or "quicktake"
     anchor, n = base, 1
     while anchor in document.ids:
@@ -124,7 +125,7 @@ def question_nodes(
     document = directive.state.document
     allow_sections = kind != FALLBACK and sections_allowed(directive)
     position = _next_position(directive)
-    anchor = _unique_anchor(document, question.label)
+    anchor = unique_anchor(document, question.label)
 
     container: nodes.Element
     title: nodes.Element
