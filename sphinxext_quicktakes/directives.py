@@ -205,11 +205,6 @@ def question_nodes(
     )
     page = domain.page(env.docname)
     page.mhchem = page.mhchem or uses_mhchem(markdown)
-    if meta and config.quicktakes_meta:
-        if not page.description:
-            page.description = question.description
-        seen = {k.casefold() for k in page.keywords}
-        page.keywords += [k for k in question.keywords if k.casefold() not in seen]
     page.noindex = page.noindex or question.no_index
     return [container]
 

@@ -64,8 +64,6 @@ class QuestionRecord:
 class PageMeta:
     """What a page's questions contribute to its ``<head>``."""
 
-    description: str = ""
-    keywords: list[str] = field(default_factory=list)
     noindex: bool = False
     mhchem: bool = False
     questions: list[QuestionRecord] = field(default_factory=list)
@@ -191,6 +189,23 @@ class QuickTakesDomain(Domain):
             return places
 
         return self._cached("canonical", compute)
+
+    def devoted_pages(self) -> dict[tuple[str, str], str]:
+        """For each question (key, answer digest), the first page devoted to it alone: its
+        own page first, then in document order."""
+
+        def compute() -> dict[tuple[str, str], str]:
+            first: dict[tuple[str, str], tuple[int, int, str]] = {}
+            for rank, docname in enumerate(document_order(self.env)):
+                page = self.pages.get(docname)
+                shown = [q for q in page.questions if q.kind != FALLBACK] if page else []
+                if len(shown) == 1:
+                    identity = (shown[0].key, shown[0].digest)
+                    candidate = (PAGE_FIRST[shown[0].kind], rank, docname)
+                    first[identity] = min(first.get(identity, candidate), candidate)
+            return {identity: place[2] for identity, place in first.items()}
+
+        return self._cached("devoted", compute)
 
     def _by_preference(self, rank: dict[str, int]) -> list[QuestionRecord]:
         ordered = self.ordered_placements()

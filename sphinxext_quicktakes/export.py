@@ -13,7 +13,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .domain import PAGE_FIRST, QuestionRecord, document_order, get_domain
+from .domain import PAGE_FIRST, QuestionRecord, get_domain
 from .head import WEB_BUILDERS, base_url
 from .render import plain_text
 
@@ -21,27 +21,22 @@ EXPORT_NAME = "quicktakes.json"
 EXPORT_VERSION = 1
 
 
-def collect(app: Sphinx) -> list[tuple[str, QuestionRecord]]:
-    """(docname, question) for each distinct question, at its canonical place."""
-    domain = get_domain(app.env)
-    order = {docname: index for index, docname in enumerate(document_order(app.env))}
-    placed = []
-    for docname, page in domain.pages.items():
-        for position, record in enumerate(page.questions):
-            placed.append((order.get(docname, len(order)), docname, position, record))
-    placed.sort(key=lambda item: (item[0], item[1], item[2]))
-    chosen: dict[tuple[str, str], tuple[int, str, QuestionRecord]] = {}
-    for rank_in_doc, (_, docname, _, record) in enumerate(placed):
+def collect(app: Sphinx) -> list[QuestionRecord]:
+    """Each distinct question once, at its canonical place (its own page first), listed
+    where it first appears in document order."""
+    ordered = get_domain(app.env).ordered_placements()
+    chosen: dict[tuple[str, str], tuple[int, QuestionRecord]] = {}
+    for index, record in enumerate(ordered):
         identity = (record.key, record.digest)
-        rank = PAGE_FIRST[record.kind]
-        if identity not in chosen or rank < PAGE_FIRST[chosen[identity][2].kind]:
-            first = chosen[identity][0] if identity in chosen else rank_in_doc
-            chosen[identity] = (first, docname, record)
-    return [(docname, record) for _, docname, record in sorted(chosen.values(), key=lambda c: c[0])]
+        if identity not in chosen:
+            chosen[identity] = (index, record)
+        elif PAGE_FIRST[record.kind] < PAGE_FIRST[chosen[identity][1].kind]:
+            chosen[identity] = (chosen[identity][0], record)
+    return [record for _, record in sorted(chosen.values(), key=lambda item: item[0])]
 
 
-def entry(app: Sphinx, docname: str, record: QuestionRecord, base: str) -> dict[str, Any]:
-    url = f"{app.builder.get_target_uri(docname).split('#')[0]}#{record.anchor}"
+def entry(app: Sphinx, record: QuestionRecord, base: str) -> dict[str, Any]:
+    url = f"{app.builder.get_target_uri(record.docname).split('#')[0]}#{record.anchor}"
     return {
         "id": record.id or None,
         "slug": record.slug,
@@ -70,7 +65,7 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
         "project": app.config.project,
         "language": app.config.language or "en",
         "base_url": base or None,
-        "questions": [entry(app, docname, record, base) for docname, record in collect(app)],
+        "questions": [entry(app, record, base) for record in collect(app)],
     }
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     Path(app.outdir, EXPORT_NAME).write_text(text, encoding="utf-8")

@@ -20,7 +20,6 @@ from sphinx.application import Sphinx
 
 from .domain import (
     FALLBACK,
-    PAGE_FIRST,
     PageMeta,
     QuestionRecord,
     document_order,
@@ -93,36 +92,35 @@ def page_meta(app: Sphinx, pagename: str) -> PageMeta | None:
         page = pages.get(docname)
         if page is None:
             continue
-        merged.description = merged.description or page.description
-        merged.keywords += [k for k in page.keywords if k not in merged.keywords]
         merged.noindex = merged.noindex or page.noindex
         merged.mhchem = merged.mhchem or page.mhchem
         merged.questions += page.questions
     return merged if merged.questions else None
 
 
-def shown_questions(page: PageMeta, doctree: nodes.document) -> list[QuestionRecord]:
+def elements_by_id(doctree: nodes.document) -> dict[str, nodes.Element]:
+    """Every element of the resolved doctree by each of its ids (one walk per page)."""
+    return {i: node for node in doctree.findall(nodes.Element) for i in node["ids"]}
+
+
+def shown_questions(page: PageMeta, ids: dict[str, nodes.Element]) -> list[QuestionRecord]:
     """The page's questions still in the written page (a list's fallback renderings are
     dropped when the question is shown elsewhere)."""
-    ids: set[str] = set()
-    for node in doctree.findall(nodes.Element):
-        ids.update(node["ids"])
     return [q for q in page.questions if q.kind != FALLBACK or q.anchor in ids]
 
 
-def answer_text(doctree: nodes.document, anchor: str) -> str:
-    """The visible text of an answer, from the resolved doctree."""
-    for node in doctree.findall(nodes.Element):
-        if anchor in node.get("ids", ()) and "quicktakes_answer_start" in node:
-            parts = []
-            for child in node.children[node["quicktakes_answer_start"] :]:
-                if isinstance(child, nodes.Element) and "quicktake-related" in child["classes"]:
-                    break
-                text = child.astext().strip()
-                if text:
-                    parts.append(text)
-            return "\n\n".join(parts)
-    return ""
+def answer_text(question: nodes.Element | None) -> str:
+    """The visible text of an answer, from the question's node in the resolved doctree."""
+    if question is None or "quicktakes_answer_start" not in question:
+        return ""
+    parts = []
+    for child in question.children[question["quicktakes_answer_start"] :]:
+        if isinstance(child, nodes.Element) and "quicktake-related" in child["classes"]:
+            break
+        text = child.astext().strip()
+        if text:
+            parts.append(text)
+    return "\n\n".join(parts)
 
 
 def author_tags(doctree: nodes.document) -> set[str]:
@@ -237,7 +235,8 @@ def add_head_tags(
     page = page_meta(app, pagename)
     if page is None:
         return
-    questions = shown_questions(page, doctree)
+    ids = elements_by_id(doctree)
+    questions = shown_questions(page, ids)
     web = app.builder.name in WEB_BUILDERS
     base = base_url(app) if web else ""
     url = page_url(app, pagename, base)
@@ -261,7 +260,7 @@ def add_head_tags(
         data = structured_data(
             app.config.quicktakes_jsonld,
             questions,
-            {q.anchor: answer_text(doctree, q.anchor) for q in questions},
+            {q.anchor: answer_text(ids.get(q.anchor)) for q in questions},
             url=url,
             language=app.config.language or "en",
         )
@@ -272,18 +271,9 @@ def add_head_tags(
 
 def canonical_url(app: Sphinx, question: QuestionRecord, pagename: str, base: str) -> str:
     """For a page devoted to a cross-listed question: the URL of the first page devoted to
-    it (its own page first, then document order), when that is another page."""
-    pages = get_domain(app.env).pages
-    devoted = []
-    for rank, docname in enumerate(document_order(app.env)):
-        page = pages.get(docname)
-        shown = [q for q in page.questions if q.kind != FALLBACK] if page else []
-        if len(shown) == 1 and (shown[0].key, shown[0].digest) == (question.key, question.digest):
-            devoted.append((PAGE_FIRST[shown[0].kind], rank, docname))
-    if not devoted:
-        return ""
-    first = min(devoted)[2]
-    return "" if first == pagename else page_url(app, first, base)
+    it, when that is another page."""
+    first = get_domain(app.env).devoted_pages().get((question.key, question.digest))
+    return "" if first in (None, pagename) else page_url(app, first, base)
 
 
 def json_ld(data: dict[str, Any]) -> str:
