@@ -23,7 +23,12 @@ class Subtype(StrEnum):
     COLLECTION = "collection"  # a quicktakes directive that selects no question
     RAW_HTML = "raw-html"  # raw HTML in an answer, shown as text
     UNSAFE_TEX = "unsafe-tex"  # math that could read files or run commands in LaTeX
-    UNSAFE_LINK = "unsafe-link"  # a javascript:, vbscript: or data: link or image
+    UNSAFE_LINK = "unsafe-link"  # a link or image that leaves the project and the bank
+    UNSAFE_MARKUP = "unsafe-markup"  # a directive or role outside the answer allowlist
+    BAD_TEX = "bad-tex"  # math that cannot be typeset (unbalanced braces or environments)
+    LABEL = "label"  # a label in an answer that clashes with another one
+    CONTROL_CHAR = "control-char"  # C0/C1 control characters removed from a value
+    TOO_COMPLEX = "too-complex"  # input that would take too long to parse
 
 
 class QuickTakesError(Exception):
