@@ -34,6 +34,7 @@ from .selection import (
     same_question,
     select,
     split_list,
+    static_root,
 )
 from .warnings import warn
 
@@ -95,6 +96,7 @@ class QuickTakesDirective(SphinxDirective):
             )
             return []
 
+        self._patterns = patterns
         self._shown: list[Question] = []  # across subject groups: cross-listed copies link
         self._classes = ["quicktakes", *self.options.get("class", [])]
         out: list[nodes.Node] = []
@@ -134,15 +136,26 @@ class QuickTakesDirective(SphinxDirective):
         for question in questions:
             earlier = next((q for q in self._shown if same_question(q, question)), None)
             self._shown.append(question)
+            bank = self._bank(question.path)
             if full and earlier is None:
-                out.extend(question_nodes(self, question, classes=classes, meta=meta, kind=FULL))
+                out.extend(
+                    question_nodes(self, question, classes=classes, meta=meta, kind=FULL, bank=bank)
+                )
                 continue
             # a list entry, or a cross-listed copy: a link to the canonical place
             out.append(self._entry(question))
             if earlier is None:
-                fallback = question_nodes(self, question, classes=classes, meta=meta, kind=FALLBACK)
+                fallback = question_nodes(
+                    self, question, classes=classes, meta=meta, kind=FALLBACK, bank=bank
+                )
                 fallbacks.extend(fallback)
         return _merge_lists(out) + fallbacks
+
+    def _bank(self, path: str) -> str:
+        """The fixed folder of the pattern that matched ``path``: the question's bank."""
+        roots = [static_root(pattern) for pattern in self._patterns]
+        inside = [root for root in roots if path.startswith(root.rstrip("/") + "/")]
+        return max(inside, key=len) if inside else ""
 
     def _entry(self, question: Question) -> nodes.bullet_list:
         """A list entry: linked heading, byline, the answer's first sentence."""

@@ -53,6 +53,23 @@ OPTIONS: tuple[Option, ...] = (
         "are untrusted, so raw HTML is shown as text.",
     ),
     Option(
+        "quicktakes_answer_directives",
+        [],
+        "env",
+        (list, tuple),
+        "MyST directives answers may use beyond the safe default set (admonitions, "
+        "code-block, math, list-table, csv-table, table, figure, image). Only for banks you "
+        "trust: 'raw' also enables raw passthrough, 'include' file insertion.",
+    ),
+    Option(
+        "quicktakes_answer_roles",
+        [],
+        "env",
+        (list, tuple),
+        "MyST roles answers may use beyond the safe default set (sub, sup, abbr, kbd, math, "
+        "eq, ref, doc, term, quicktake). Only for banks you trust.",
+    ),
+    Option(
         "quicktakes_pages",
         [],
         "env",

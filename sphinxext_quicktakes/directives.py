@@ -12,10 +12,12 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from .compat import host_renderer
 from .domain import FALLBACK, FULL, PAGE, QuestionRecord, get_domain
 from .errors import QuickTakesError, Subtype
 from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
+from .policy import Policy
 from .render import AnswerSource, render_answer
 from .warnings import warn_error
 
@@ -41,9 +43,14 @@ def load_for_directive(directive: SphinxDirective, path: str) -> Question | None
     return question
 
 
+def answer_policy(config: Any) -> Policy:
+    """The answer allowlists of this project: the defaults plus what it added."""
+    return Policy.widened(config.quicktakes_answer_directives, config.quicktakes_answer_roles)
+
+
 def sections_allowed(directive: SphinxDirective) -> bool:
     """Whether the directive's output may contain sections where it sits."""
-    renderer = getattr(directive.state, "_renderer", None)  # a MyST host's renderer
+    renderer = host_renderer(directive.state)
     parent = directive.state.parent if renderer is None else renderer.current_node
     return isinstance(parent, nodes.section | nodes.document)
 
@@ -117,6 +124,7 @@ def question_nodes(
     classes: list[str] | None = None,
     meta: bool = True,
     kind: str = FULL,
+    bank: str | None = None,
 ) -> list[nodes.Node]:
     """Nodes for one question: a section (or a container with a rubric where sections
     are not allowed, and for a list's fallback rendering) with heading, question text,
@@ -152,6 +160,10 @@ def question_nodes(
         line=question.lines.get("answer"),
         uid=f"qt{position}",
         raw_html=config.quicktakes_raw_html,
+        bank=bank or "",
+        label_prefix=question.label,
+        policy=answer_policy(config),
+        register_labels=kind != FALLBACK,
     )
     if question.shows_question_text:
         text_box = nodes.container(classes=["quicktake-question"])

@@ -347,7 +347,16 @@ def resolve_automatic_label(
 
 
 def warn_unknown_question(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
-    """``warn-missing-reference`` handler: our own warning, subtype ``ref``."""
+    """``warn-missing-reference`` handler: our own warning, subtype ``ref``, for the
+    ``quicktake`` role and for every reference inside an answer (at the question file)."""
+    if node.get("quicktakes_path"):
+        warn(
+            f"reference target not found: {node.get('reftarget', '')!r}",
+            Subtype.REF,
+            path=node["quicktakes_path"],
+            line=node.get("quicktakes_line"),
+        )
+        return True
     if domain is None or domain.name != QuickTakesDomain.name:
         return None
     if node.get("reftype") == "question":

@@ -8,6 +8,7 @@ rendered by a :class:`AnswerRenderer` whose section tracking starts at the quest
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -17,46 +18,75 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.parsers.rst.states import MarkupError
 from docutils.transforms import Transform
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.mdit_to_docutils.transforms import ResolveAnchorIds
+from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from . import compat
 from .errors import Subtype
 from .markdown import unsafe_tex
+from .policy import LINK_SCHEMES, Policy, link_problem, path_problem, safe_label, scheme_of
 from .warnings import warn
 
 #: The Markdown dialect of a question bank: fixed, whatever the project's own MyST settings.
 ANSWER_EXTENSIONS = frozenset({"dollarmath", "amsmath", "strikethrough"})
 
 
-DEFAULT_URL_SCHEMES = ("http", "https", "mailto", "ftp")
+DEFAULT_URL_SCHEMES = tuple(sorted(LINK_SCHEMES))
+
+#: Roles whose target may be a label of the answer itself.
+_LABEL_ROLES = frozenset({"ref", "numref", "eq"})
+_OPTION_LINE = re.compile(r"(\s*:?)(name|label)(:?\s*:\s*|\s*:\s*)(.*)")
+_EXPLICIT_TITLE = re.compile(r"(.*<)([^<>]+)(>\s*)\Z", re.S)
 
 
 @dataclass
 class AnswerSource:
-    """Where an answer comes from, for warnings and relative paths."""
+    """Where an answer comes from, for warnings, relative paths and its labels."""
 
     path: str  # the question file, absolute
     line: int | None  # file line of the answer key
     uid: str  # unique per rendering on a page: prefixes footnote labels
     raw_html: bool = False
+    bank: str = ""  # the folder tree of the question's bank ("": the file's folder)
+    label_prefix: str = "quicktake"  # answer labels become <prefix>-<label>
+    policy: Policy = field(default_factory=Policy)
+    register_labels: bool = True  # False for a list's fallback rendering
+    labels: dict[str, str] = field(default_factory=dict)  # label as written -> namespaced
     warned: set[Subtype] = field(default_factory=set)  # one warning per kind and answer
+
+    @property
+    def folder(self) -> str:
+        """The folder of the question file: answer paths are relative to it."""
+        return os.path.dirname(self.path)
+
+    def roots(self, srcdir: str) -> tuple[str, str]:
+        """Where files named in the answer may be: the project and the bank."""
+        return (srcdir, self.bank or self.folder)
 
     def warn_once(self, message: str, subtype: Subtype) -> None:
         if subtype not in self.warned:
             self.warned.add(subtype)
             warn(message, subtype, path=self.path, line=self.line)
 
+    def namespaced(self, label: str) -> str:
+        """The project-wide name of an answer label: ``quicktake-<id>-<label>``."""
+        return nodes.fully_normalize_name(f"{self.label_prefix}-{safe_label(label)}")
+
 
 class AnswerRenderer(SphinxRenderer):
-    """A MyST renderer for one answer: its sections hang under a given node."""
+    """A MyST renderer for one answer: its sections hang under a given node, and only the
+    directives, roles, links and labels of the answer policy get through."""
 
     answer_source: AnswerSource
 
@@ -89,6 +119,15 @@ class AnswerRenderer(SphinxRenderer):
         with self.current_node_context(node, append=True):
             self.render_children(token)
 
+    # -- refusals ------------------------------------------------------------------------
+
+    def _refuse(self, text: str, why: str, subtype: Subtype, *, block: bool) -> list[nodes.Node]:
+        """``text`` shown literally instead of what it asked for, with one warning."""
+        self.answer_source.warn_once(f"{why}; it is shown as text", subtype)
+        if block:
+            return [nodes.literal_block(text, text, classes=["quicktakes-refused"])]
+        return [nodes.literal(text, text, classes=["quicktakes-refused"])]
+
     def render_html_block(self, token: Any) -> None:
         """Raw HTML passes only when the project opts in; otherwise it is shown as text."""
         if self.answer_source.raw_html:
@@ -110,64 +149,198 @@ class AnswerRenderer(SphinxRenderer):
     def render_html_inline(self, token: Any) -> None:
         self.render_html_block(token)
 
-    def _math_or_text(self, token: Any, render: Any) -> None:
-        """Math whose TeX could read files or run commands in a LaTeX build is shown as
-        text instead (MathJax would ignore it, pdflatex would not)."""
-        command = unsafe_tex(token.content)
-        if command is None:
-            render(token)
+    # -- directives and roles ------------------------------------------------------------
+
+    def render_restructuredtext(self, token: Any) -> None:
+        """``{eval-rst}`` only when the project allowed it."""
+        if "eval-rst" in self.answer_source.policy.directives:
+            super().render_restructuredtext(token)
             return
-        self.answer_source.warn_once(
-            f"math uses {command}, which could read files or run commands in LaTeX; "
-            "it is shown as text",
-            Subtype.UNSAFE_TEX,
+        text = f"{token.markup}{token.info}\n{token.content}{token.markup}"
+        why = "directive 'eval-rst' is not allowed in answers"
+        self.current_node.extend(self._refuse(text, why, Subtype.UNSAFE_MARKUP, block=True))
+
+    def run_directive(
+        self,
+        name: str,
+        first_line: str,
+        content: str,
+        position: int,
+        additional_options: dict[str, str] | None = None,
+        *,
+        block_text: str | None = None,
+    ) -> list[nodes.Element]:
+        """Run a directive of the allowlist, with its labels namespaced and its paths
+        checked; anything else is shown as text."""
+        text = block_text or f"```{{{name}}} {first_line}\n{content}```"
+        policy = self.answer_source.policy
+        problem = policy.directive_problem(name, {})
+        klass = None
+        if problem is None:
+            klass, _ = directives.directive(name, self.language_module_rst, self.document)
+        if klass is not None:
+            try:
+                parsed = parse_directive_text(klass, first_line, content, line=position)
+            except MarkupError:
+                parsed = None  # MyST reports it
+            if parsed is not None:
+                problem = policy.directive_problem(name, parsed.options)
+                if problem is None and name.lower() in {"image", "figure"} and parsed.arguments:
+                    problem, first_line = self._directive_image(parsed.arguments[0])
+                if problem is None and "target" in parsed.options:
+                    problem = self._link_problem(str(parsed.options["target"]))
+                content = self._namespace_options(content, parsed.options)
+        if problem is not None:
+            refused = self._refuse(text, problem, Subtype.UNSAFE_MARKUP, block=True)
+            return refused  # type: ignore[return-value]
+        return super().run_directive(
+            name, first_line, content, position, additional_options, block_text=block_text
         )
-        node = nodes.literal(token.content, token.content)
-        self.add_line_and_source_path(node, token)
-        self.current_node.append(node)
 
-    def render_math_inline(self, token: Any) -> None:
-        self._math_or_text(token, super().render_math_inline)
+    def _directive_image(self, uri: str) -> tuple[str | None, str]:
+        """An image directive's path, checked and made relative to the host document."""
+        problem = self._link_problem(uri, image=True)
+        if problem is None and scheme_of(uri) is None:
+            host = os.path.dirname(self.sphinx_env.doc2path(self.sphinx_env.docname))
+            resolved = os.path.normpath(os.path.join(self.answer_source.folder, uri))
+            uri = os.path.relpath(resolved, host).replace(os.sep, "/")
+        return problem, uri
 
-    def render_math_inline_double(self, token: Any) -> None:
-        self._math_or_text(token, super().render_math_inline_double)
+    def _namespace_options(self, content: str, options: dict[str, Any]) -> str:
+        """``:name:`` and ``:label:`` options rewritten to the answer's namespaced labels."""
+        if "name" not in options and "label" not in options:
+            return content
+        lines = content.split("\n")
+        yaml_block = bool(lines) and lines[0].strip() == "---"
+        for index in range(1 if yaml_block else 0, len(lines)):
+            line = lines[index]
+            if yaml_block and line.strip() == "---":
+                break
+            if not yaml_block and not line.lstrip().startswith(":"):
+                break
+            match = _OPTION_LINE.fullmatch(line)
+            if match is None or (not yaml_block and not match.group(1).strip()):
+                continue
+            claimed = self._claim_label(match.group(4).strip())
+            lines[index] = f"{match.group(1)}{match.group(2)}{match.group(3)}{claimed}"
+            if claimed is None:
+                lines[index] = ""
+        return "\n".join(lines)
 
-    def render_math_single(self, token: Any) -> None:
-        self._math_or_text(token, super().render_math_single)
+    def render_myst_role(self, token: Any) -> None:
+        """A role of the allowlist (labels of the answer found under their new names)."""
+        name = token.meta["name"]
+        problem = self.answer_source.policy.role_problem(name)
+        if problem is not None:
+            text = f"{{{name}}}`{token.content}`"
+            refused = self._refuse(text, problem, Subtype.UNSAFE_MARKUP, block=False)
+            self.current_node.extend(refused)
+            return
+        if name.lower() in _LABEL_ROLES:
+            token.token.content = self._local_target(token.content)
+        super().render_myst_role(token)
 
-    def render_math_block(self, token: Any) -> None:
-        self._math_or_text(token, super().render_math_block)
+    # -- labels --------------------------------------------------------------------------
+
+    def _claim_label(self, label: str) -> str | None:
+        """The namespaced name for an answer label, or None when it cannot be registered
+        (a list's fallback rendering, or a clash: ``quicktakes.label``)."""
+        source = self.answer_source
+        if not source.register_labels:
+            return None
+        name = source.namespaced(label)
+        env = self.sphinx_env
+        labels = env.domaindata["std"]["labels"]
+        equations = env.domaindata["math"]["objects"]
+        elsewhere = [
+            place[0]
+            for place in (labels.get(name), equations.get(name))
+            if place is not None and place[0] != env.docname
+        ]
+        if name in self.document.nameids or elsewhere:
+            where = f" (also in {elsewhere[0]})" if elsewhere else ""
+            warn(
+                f"label {label!r} of this answer clashes with {name!r}{where}; it is left out",
+                Subtype.LABEL,
+                path=source.path,
+                line=source.line,
+            )
+            return None
+        return name
+
+    def _local_target(self, target: str) -> str:
+        """A reference target rewritten when it names a label of this answer."""
+        labels = self.answer_source.labels
+        match = _EXPLICIT_TITLE.match(target)
+        if match:
+            key = nodes.fully_normalize_name(match.group(2))
+            if key in labels:
+                return f"{match.group(1)}{labels[key]}{match.group(3)}"
+            return target
+        return labels.get(nodes.fully_normalize_name(target), target)
+
+    def render_myst_target(self, token: Any) -> None:
+        """``(label)=`` becomes ``quicktake-<id>-<label>``: never a project label."""
+        name = self._claim_label(token.content)
+        if name is not None:
+            token.token.content = name
+            super().render_myst_target(token)
 
     def render_math_block_label(self, token: Any) -> None:
-        self._math_or_text(token, super().render_math_block_label)
-
-    def render_amsmath(self, token: Any) -> None:
-        self._math_or_text(token, super().render_amsmath)
-
-    def render_image(self, token: Any) -> None:
-        """Images from ``javascript:``, ``vbscript:`` or ``data:`` URLs are dropped."""
-        source = str(token.attrGet("src") or "")
-        if _UNSAFE_SCHEME.match(source):
-            self.answer_source.warn_once(
-                f"image with a {source.split(':', 1)[0]}: URL is dropped", Subtype.UNSAFE_LINK
-            )
+        """``$$...$$ (label)``: the label namespaced, or the math without it."""
+        name = self._claim_label(token.info)
+        if name is None:
+            super().render_math_block(token)
             return
-        super().render_image(token)
+        token.token.info = name
+        super().render_math_block_label(token)
+
+    # -- links and images ----------------------------------------------------------------
+
+    def _link_problem(self, url: str, *, image: bool = False) -> str | None:
+        """Why an answer may not link to (or show) ``url``, or None."""
+        if url.startswith("#"):
+            return None
+        if scheme_of(url) is not None:
+            return link_problem(url, image=image)
+        written = self.md.normalizeLinkText(url).split("#", 1)[0]
+        if not written:
+            return None
+        env = self.sphinx_env
+        resolved = os.path.normpath(os.path.join(self.answer_source.folder, written))
+        if not image and not os.path.lexists(resolved) and not os.path.isabs(written):
+            return None  # a label or a document name: no file is read
+        if not image and os.path.isfile(resolved) and env.path2doc(resolved):
+            return None  # a document of the project
+        return path_problem(written, resolved, self.answer_source.roots(str(env.srcdir)))
 
     def render_link(self, token: Any) -> None:
-        """Links to ``javascript:``, ``vbscript:`` or ``data:`` URLs keep only their text."""
+        """Links to web URLs, documents, labels and files of the project or the bank;
+        anything else keeps only its text."""
         href = str(token.attrGet("href") or "")
-        if _UNSAFE_SCHEME.match(href):
+        problem = self._link_problem(href)
+        if problem is not None:
             self.answer_source.warn_once(
-                f"link with a {href.split(':', 1)[0]}: URL keeps only its text",
-                Subtype.UNSAFE_LINK,
+                f"link to {problem} keeps only its text ({href[:60]!r})", Subtype.UNSAFE_LINK
             )
             self.render_children(token)
             return
+        if href.startswith("#"):
+            token.attrs["href"] = "#" + self._local_target(href[1:])
+        elif scheme_of(href) is None:
+            token.attrs["href"] = self._local_target(href)
         super().render_link(token)
 
-
-_UNSAFE_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+    def render_image(self, token: Any) -> None:
+        """Images from web URLs, raster ``data:`` URLs, or files of the project or bank."""
+        source = str(token.attrGet("src") or "")
+        problem = self._link_problem(source, image=True)
+        if problem is not None:
+            self.answer_source.warn_once(
+                f"image from {problem} is left out ({source[:60]!r})", Subtype.UNSAFE_LINK
+            )
+            return
+        super().render_image(token)
 
 
 @functools.cache
@@ -235,6 +408,23 @@ def _uniquify_footnotes(tokens: Sequence[Token], uid: str) -> None:
             token.meta["label"] = f"{uid}-{token.meta['label']}"
 
 
+def _answer_labels(tokens: Sequence[Token], source: AnswerSource) -> dict[str, str]:
+    """The labels an answer defines (``(label)=``, ``$$...$$ (label)``, ``:name:`` and
+    ``:label:`` options), by normalised name, with their namespaced names."""
+    written: list[str] = []
+    for token in _walk(tokens):
+        if token.type == "myst_target":
+            written.append(token.content)
+        elif token.type == "math_block_label":
+            written.append(token.info)
+        elif token.type == "fence" and token.info.startswith("{"):
+            for line in token.content.split("\n")[:20]:
+                match = _OPTION_LINE.fullmatch(line)
+                if match:
+                    written.append(match.group(4).strip())
+    return {nodes.fully_normalize_name(label): source.namespaced(label) for label in written}
+
+
 def render_answer(
     text: str,
     *,
@@ -242,14 +432,13 @@ def render_answer(
     parent: nodes.Element,
     source: AnswerSource,
     allow_sections: bool,
-    url_schemes: tuple[str, ...] = DEFAULT_URL_SCHEMES,
 ) -> None:
-    """Render answer Markdown into ``parent`` (in place)."""
-    md = _answer_parser(url_schemes)
+    """Render answer Markdown into ``parent`` (in place), under the answer policy."""
+    md = _answer_parser(DEFAULT_URL_SCHEMES)
     env = document.settings.env
     md_env: dict[str, Any] = {}
     host_dir = os.path.dirname(env.doc2path(env.docname))
-    question_dir = os.path.dirname(source.path)
+    question_dir = source.folder
     relative_dir = os.path.relpath(question_dir, host_dir)
     if relative_dir != ".":  # images and document links are relative to the question file
         md_env["relative-images"] = relative_dir
@@ -260,6 +449,7 @@ def render_answer(
     _shift_heading_depths(tokens)
     _normalise_headings(tokens)
     _uniquify_footnotes(tokens, source.uid)
+    source.labels = _answer_labels(tokens, source)
 
     renderer: AnswerRenderer = md.renderer
     renderer.answer_source = source
@@ -267,12 +457,79 @@ def render_answer(
         {"document": document, "current_node": parent, "myst_config": md.options["myst_config"]},
         md_env,
     )
-    renderer._level_to_section = {0: parent}  # type: ignore[dict-item]
-    if allow_sections:
-        renderer.md_env["temp_root_node"] = parent
-    renderer._render_tokens(tokens)
+    start = len(parent.children)
+    with answer_settings(document, source.policy):
+        compat.render_tokens_under(renderer, tokens, parent, sections=allow_sections)
     if relative_dir != ".":
         _relative_doc_roles(parent, env, question_dir)
+    police_answer(parent.children[start:], source)
+
+
+@contextlib.contextmanager
+def answer_settings(document: nodes.document, policy: Policy) -> Iterator[None]:
+    """docutils' ``raw_enabled`` and ``file_insertion_enabled`` as the policy says, while
+    an answer is rendered (the host document's own settings come back afterwards)."""
+    settings = document.settings
+    saved = (settings.raw_enabled, settings.file_insertion_enabled)
+    settings.raw_enabled = policy.raw_enabled
+    settings.file_insertion_enabled = policy.file_insertion_enabled
+    try:
+        yield
+    finally:
+        settings.raw_enabled, settings.file_insertion_enabled = saved
+
+
+def police_answer(children: Sequence[nodes.Node], source: AnswerSource) -> None:
+    """After rendering: math outside the TeX allowlist becomes text, footnote references
+    without a footnote become text, and references remember the question file (so that
+    Sphinx's warnings about them name it)."""
+    defined = {
+        name
+        for child in children
+        if isinstance(child, nodes.Element)
+        for footnote in child.findall(nodes.footnote)
+        for name in footnote["names"]
+    }
+    for child in children:
+        if not isinstance(child, nodes.Element):
+            continue
+        for node in list(child.findall(nodes.Element, include_self=True)):
+            if isinstance(node, nodes.math | nodes.math_block):
+                _police_math(node, source)
+            elif isinstance(node, nodes.footnote_reference):
+                refname = node.get("refname", "")
+                if refname and refname not in defined:
+                    label = refname.removeprefix(f"{source.uid}-")
+                    source.warn_once(f"footnote [^{label}] is not defined", Subtype.MARKDOWN)
+                    node.parent.replace(node, nodes.Text(f"[^{label}]"))
+            elif isinstance(node, addnodes.pending_xref | addnodes.download_reference):
+                node["quicktakes_path"] = source.path
+                node["quicktakes_line"] = source.line or 1
+
+
+def _police_math(node: nodes.math | nodes.math_block, source: AnswerSource) -> None:
+    """Math whose TeX is outside the allowlist (or broken) is shown as its source text."""
+    tex = node.astext()
+    problem = math_problem(tex)
+    if problem is None:
+        return
+    subtype, message = problem
+    source.warn_once(f"{message}; the math is shown as text", subtype)
+    replacement: nodes.Element
+    if isinstance(node, nodes.math_block):
+        replacement = nodes.literal_block(tex, tex, classes=["quicktakes-refused"])
+    else:
+        replacement = nodes.literal(tex, tex, classes=["quicktakes-refused"])
+    replacement.source, replacement.line = node.source, node.line
+    node.replace_self(replacement)
+
+
+def math_problem(tex: str) -> tuple[Subtype, str] | None:
+    """(warning subtype, message) when ``tex`` may not be typeset, else None."""
+    command = unsafe_tex(tex)
+    if command is None:
+        return None
+    return Subtype.UNSAFE_TEX, f"math uses {command}, which could read files or run commands"
 
 
 def _relative_doc_roles(parent: nodes.Element, env: Any, question_dir: str) -> None:

@@ -73,7 +73,7 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts) + r"\Z")
 
 
-def _static_root(pattern: str) -> str:
+def static_root(pattern: str) -> str:
     """The folder a pattern starts in: its part before the first wildcard."""
     head = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
     return head if head.endswith("/") else os.path.dirname(head)
@@ -91,7 +91,7 @@ def match_files(patterns: Iterable[str], root: str, follow_symlinks: bool = Fals
     for pattern in patterns:
         pattern = pattern.replace(os.sep, "/")
         regex = pattern_regex(pattern)
-        start = _static_root(pattern) or "/"
+        start = static_root(pattern) or "/"
         if not any(ch in pattern for ch in "*?["):  # a plain path
             candidates: Iterable[str] = [pattern] if os.path.isfile(pattern) else []
         else:
