@@ -353,6 +353,16 @@ class _Fields:
         self.removed.setdefault(name, (where, {}))[1].update(dict.fromkeys(found))
         return _CONTROL.sub("", text)
 
+    def clean_deep(self, name: str, value: Any) -> Any:
+        """``value`` (a YAML value of any shape) with :meth:`clean` applied to its text."""
+        if isinstance(value, str):
+            return self.clean(name, value)
+        if isinstance(value, list):
+            return [self.clean_deep(name, item) for item in value]
+        if isinstance(value, dict):
+            return {self.clean_deep(name, k): self.clean_deep(name, v) for k, v in value.items()}
+        return value
+
     def report_removed(self) -> None:
         """One ``control-char`` problem per field that lost control characters."""
         for name, (line, chars) in self.removed.items():
@@ -504,6 +514,11 @@ def _build_question(
     url = fields.text("url")
     file_name = fields.text("file_name")
     related = _related(metadata, fields)
+    extra = {
+        fields.clean(key, key): fields.clean_deep(key, value)
+        for key, value in metadata.items()
+        if key not in KNOWN_KEYS
+    }
     fields.report_removed()
 
     return Question(
@@ -525,7 +540,7 @@ def _build_question(
         file_name=file_name,
         no_index=no_index,
         related=related,
-        extra={k: v for k, v in metadata.items() if k not in KNOWN_KEYS},
+        extra=extra,
         lines=lines,
         problems=(*problems, *fields.problems),
     )

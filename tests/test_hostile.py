@@ -247,7 +247,7 @@ def test_control_characters_leave_the_epub_well_formed(build, tmp_path) -> None:
 
     escaped = tmp_path / "src" / "questions" / "escaped.md"
     escaped.parent.mkdir(parents=True)
-    escaped.write_text('---\nquestion: Escaped?\nanswer: "One\\x01 two\\e three."\n---\n')
+    escaped.write_text('---\nquestion: Escaped?\nanswer: "One\\x01 two\\e three."\n---\n', "utf-8")
     pages = {
         "index.rst": "Page\n====\n\n.. quicktake:: questions/bad/control-chars.md\n\n"
         ".. quicktake:: questions/escaped.md\n"

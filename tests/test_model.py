@@ -206,7 +206,8 @@ def test_control_characters_from_yaml_escapes_in_every_text_field() -> None:
         'file_name: "f\\x0e.md"\n'
         'date_format: "MMM\\x15 D"\n'
         'post_on_text: "On\\x06"\n'
-        'url: "/u\\x03"\n',
+        'url: "/u\\x03"\n'
+        'score: ["a\\x04", {k: "b\\x04\\x05"}]\n',
         "Body\x05 text.\n",
     )
     q = parse_question(text)
@@ -216,6 +217,7 @@ def test_control_characters_from_yaml_escapes_in_every_text_field() -> None:
     assert (q.related[0].title, q.related[0].url) == ("R", "/r")
     assert (q.file_name, q.date_format, q.post_on_text, q.url) == ("f.md", "MMM D", "On", "/u")
     assert q.body == "Body text."
+    assert q.extra == {"score": ["a", {"k": "b"}]}  # unknown keys: kept, cleaned too
     problems = {p.message: p.line for p in q.problems}
     assert {p.subtype for p in q.problems} == {Subtype.CONTROL_CHAR}
     assert problems == {
@@ -230,7 +232,8 @@ def test_control_characters_from_yaml_escapes_in_every_text_field() -> None:
         r"date_format: removed control character '\x15'": 12,
         r"post_on_text: removed control character '\x06'": 13,
         r"url: removed control character '\x03'": 14,
-        r"body: removed control character '\x05'": 17,
+        r"score: removed control characters '\x04', '\x05'": 15,
+        r"body: removed control character '\x05'": 18,
     }
 
 
