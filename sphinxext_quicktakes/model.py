@@ -63,6 +63,7 @@ _PLACEHOLDER_BODY = re.compile(r"^(?:\s|&nbsp;|&#160;|&#xa0;)*$", re.IGNORECASE)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: YAML refuses raw control characters: they are parsed as these private-use stand-ins
 #: (U+F0000 + code), put back in the values, then removed there with a warning per field.
+#: Only in a file with raw controls; such a file's own U+F0000-U+F009F become controls too.
 _STAND_IN = 0xF0000
 _TO_STAND_IN = {code: _STAND_IN + code for code in range(0xA0) if _CONTROL.match(chr(code))}
 _FROM_STAND_IN = {v: k for k, v in _TO_STAND_IN.items()}
