@@ -1,7 +1,9 @@
 """``quicktakes check``: validate question files without running Sphinx.
 
 Uses the same model and rules as the extension (the loader, the date formatter, the
-newline decoder) and prints one line per problem, ``path:line: subtype: message``.
+newline decoder) and prints one line per problem, ``path:line: subtype: message``. File
+names and messages are printed with anything not printable escaped (``\\n``, ``\\x1b``), so
+a hostile file name cannot break the one-line format or colour the terminal.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import TextIO
 
 from . import __version__
-from .errors import QuickTakesError, Subtype
+from .errors import QuickTakesError, Subtype, printable
 from .model import DEFAULT_MAX_FILE_SIZE, Question, load_question
 
 SUFFIXES = (".md",)
@@ -33,7 +35,8 @@ class Problem:
     message: str
 
     def text(self) -> str:
-        return f"{self.path}:{self.line or 1}: {self.subtype}: {self.message}"
+        """One line: ``path:line: subtype: message``, escaped by :func:`printable`."""
+        return f"{printable(self.path)}:{self.line or 1}: {self.subtype}: {printable(self.message)}"
 
 
 def question_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[str]:
@@ -114,6 +117,16 @@ class Progress:
             self.stream.flush()
 
 
+def json_printable(text: str) -> str:
+    """JSON text with every character that is not printable (but the newlines of the
+    indentation) written as a ``\\uXXXX`` escape: ``json.dumps`` escapes C0 controls only,
+    and would leave DEL, C1 controls (``\\x9b`` starts a terminal command), line separators
+    and bidi overrides raw. Printable non-ASCII stays readable; the data is unchanged."""
+    if text.replace("\n", "").isprintable():
+        return text
+    return "".join(ch if ch == "\n" or ch.isprintable() else json.dumps(ch)[1:-1] for ch in text)
+
+
 def _size(value: str) -> int:
     size = int(value)
     if size < 0:
@@ -176,7 +189,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             "warnings": warnings,
             "problems": [asdict(p) for p in problems],
         }
-        out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        out.write(json_printable(json.dumps(report, ensure_ascii=False, indent=2)) + "\n")
     else:
         for problem in problems:
             out.write(problem.text() + "\n")

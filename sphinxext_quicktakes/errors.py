@@ -31,10 +31,25 @@ class Subtype(StrEnum):
     TOO_COMPLEX = "too-complex"  # input that would take too long to parse
 
 
+def printable(text: str) -> str:
+    r"""``text`` with every character that is not printable escaped as in ``repr``.
+
+    Newlines, tabs, C0/C1 controls (``\x1b``), line separators and bidi overrides become
+    ``\n``, ``\x1b``, ``\u2028``...; printable non-ASCII text (``é``, ``中``) is kept, so
+    the result is one line that cannot move the cursor or colour a terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class QuickTakesError(Exception):
-    """A problem with a question file or its values, with a warning subtype and a line."""
+    """A problem with a question file or its values, with a warning subtype and a line.
+
+    The message is made :func:`printable`: it may quote a value, never its raw controls."""
 
     def __init__(self, message: str, subtype: Subtype, *, line: int | None = None) -> None:
+        message = printable(message)
         super().__init__(message)
         self.message = message
         self.subtype = subtype

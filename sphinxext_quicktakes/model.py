@@ -59,6 +59,14 @@ KNOWN_KEYS = frozenset(
 )
 
 _PLACEHOLDER_BODY = re.compile(r"^(?:\s|&nbsp;|&#160;|&#xa0;)*$", re.IGNORECASE)
+#: C0 and C1 control characters but tab, newline and carriage return (read as a newline).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: YAML refuses raw control characters: they are parsed as these private-use stand-ins
+#: (U+F0000 + code), put back in the values, then removed there with a warning per field.
+#: Only in a file with raw controls; such a file's own U+F0000-U+F009F become controls too.
+_STAND_IN = 0xF0000
+_TO_STAND_IN = {code: _STAND_IN + code for code in range(0xA0) if _CONTROL.match(chr(code))}
+_FROM_STAND_IN = {v: k for k, v in _TO_STAND_IN.items()}
 _YAML_BOUNDARY = YAMLHandler.FM_BOUNDARY
 
 
@@ -231,12 +239,28 @@ def parse_question(
         )
     _, front_matter, body = parts
     metadata, lines, problems = _parse_yaml(front_matter)
-    return _build_question(metadata, lines, problems, body, path, unescape)
+    body_line = text.count("\n", 0, len(text) - len(body.lstrip())) + 1  # its first text
+    return _build_question(metadata, lines, problems, (body, body_line), path, unescape)
+
+
+def _restore(value: Any) -> Any:
+    """``value`` with the stand-ins of raw control characters turned back into them."""
+    if isinstance(value, str):
+        return value.translate(_FROM_STAND_IN)
+    if isinstance(value, list):
+        return [_restore(item) for item in value]
+    if isinstance(value, dict):
+        return {_restore(k): _restore(v) for k, v in value.items()}
+    return value
 
 
 def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list[QuickTakesError]]:
     """Parse front matter into a mapping, with the file line of each top-level key."""
     problems: list[QuickTakesError] = []
+    raw_controls = _CONTROL.search(front_matter) is not None
+    if raw_controls:  # YAML would refuse the file; the values are cleaned later
+        front_matter = front_matter.translate(_TO_STAND_IN)
+    restore = _restore if raw_controls else _same
     loader = _Loader(front_matter)
     try:
         node = loader.get_single_node()
@@ -255,7 +279,7 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
         lines: dict[str, int] = {}
         metadata: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = restore(loader.construct_object(key_node, deep=True))
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 problems.append(
@@ -275,8 +299,16 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
                         line=line,
                     )
                 )
-            metadata[key] = loader.construct_object(value_node, deep=True)
+            metadata[key] = restore(loader.construct_object(value_node, deep=True))
             lines[key] = line
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (U+FFFE...)
+        line = front_matter.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise QuickTakesError(
+            f"invalid YAML front matter: character U+{code:04X} is not allowed",
+            Subtype.YAML,
+            line=line,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark  # where the broken construct began
         line = mark.line + 1 if mark is not None else None
@@ -295,6 +327,10 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
     return metadata, lines, problems
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 class _Fields:
     """Typed access to front-matter values that records problems instead of raising."""
 
@@ -302,9 +338,57 @@ class _Fields:
         self.metadata = metadata
         self.lines = lines
         self.problems: list[QuickTakesError] = []
+        self.removed: dict[str, tuple[int | None, dict[str, None]]] = {}
 
     def problem(self, key: str, message: str, subtype: Subtype = Subtype.FIELD_TYPE) -> None:
         self.problems.append(QuickTakesError(message, subtype, line=self.lines.get(key)))
+
+    def clean(self, name: str, text: str, key: str = "", line: int | None = None) -> str:
+        """``text`` without C0/C1 control characters (a carriage return is a newline); the
+        ones removed are noted for field ``name`` (at the line of ``key`` or ``line``)."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        found = _CONTROL.findall(text)
+        if not found:
+            return text
+        where = line if line is not None else self.lines.get(key or name)
+        self.removed.setdefault(name, (where, {}))[1].update(dict.fromkeys(found))
+        return _CONTROL.sub("", text)
+
+    def clean_deep(self, name: str, value: Any) -> Any:
+        """``value`` (a YAML value of any shape) with :meth:`clean` applied to its text."""
+        if isinstance(value, str):
+            return self.clean(name, value)
+        if isinstance(value, list):
+            return [self.clean_deep(name, item) for item in value]
+        if isinstance(value, dict):
+            return {self.clean_deep(name, k): self.clean_deep(name, v) for k, v in value.items()}
+        return value
+
+    def report_removed(self) -> None:
+        """One ``control-char`` problem per field that lost control characters."""
+        for name, (line, chars) in self.removed.items():
+            shown = ", ".join(repr(ch) for ch in chars)
+            plural = "s" * (len(chars) != 1)
+            self.problems.append(
+                QuickTakesError(
+                    f"{name}: removed control character{plural} {shown}",
+                    Subtype.CONTROL_CHAR,
+                    line=line,
+                )
+            )
+
+    def printable_id(self, key: str, name: str, value: str | int | None) -> str | int | None:
+        """An id as it stands, or None (with a problem) when it has characters that are not
+        printable: an id becomes anchors and inventory names, which must not be forged."""
+        if value is None or str(value).strip(" \t\n").isprintable():
+            return value
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        self.problem(
+            key,
+            f"'{name}' {shown} has characters that are not printable (controls, tabs, "
+            "line breaks); it is ignored",
+        )
+        return None
 
     def text(self, key: str, source: Mapping[str, Any] | None = None, where: str = "") -> str:
         """A string value; numbers are accepted as text, anything else is dropped."""
@@ -318,7 +402,8 @@ class _Fields:
                 f"{_type_name(value)}; it is ignored",
             )
             return ""
-        return str(value).strip()
+        name = f"{where}.{key}" if where else key
+        return self.clean(name, str(value), where or key).strip()
 
     def mapping(self, key: str) -> Mapping[str, Any]:
         value = self.metadata.get(key)
@@ -355,7 +440,7 @@ def _build_question(
     metadata: dict[str, Any],
     lines: dict[str, int],
     problems: list[QuickTakesError],
-    body: str,
+    body_at: tuple[str, int],
     path: str,
     unescape: UnescapeMode,
 ) -> Question:
@@ -370,7 +455,7 @@ def _build_question(
             Subtype.FIELD_TYPE,
             line=lines.get("answer"),
         )
-    answer = _decode(answer_value.strip(), unescape)
+    answer = _decode(fields.clean("answer", answer_value).strip(), unescape)
 
     question = _decode(fields.text("question"), unescape)
     title = fields.text("title")
@@ -390,6 +475,7 @@ def _build_question(
     if isinstance(question_id, bool) or not isinstance(question_id, str | int | None):
         fields.problem("id", f"'id' should be text or a number, not {_type_name(question_id)}")
         question_id = None
+    question_id = fields.printable_id("id", "id", question_id)
     if isinstance(question_id, str):
         question_id = question_id.strip() or None
 
@@ -417,9 +503,24 @@ def _build_question(
     if not isinstance(no_index, bool):
         no_index = str(no_index).strip().lower() in {"true", "yes", "1"}
 
-    body = body.strip()
+    body = fields.clean("body", body_at[0], line=body_at[1]).strip()
     if _PLACEHOLDER_BODY.match(body):
         body = ""
+
+    post_on_text = fields.text("post_on_text")
+    author = fields.text("author")
+    subject = fields.text("subject")
+    seo_title = fields.text("title", seo, "seo")
+    description = " ".join(fields.text("page_description", seo, "seo").split())
+    url = fields.text("url")
+    file_name = fields.text("file_name")
+    related = _related(metadata, fields)
+    extra = {
+        fields.clean(key, key): fields.clean_deep(key, value)
+        for key, value in metadata.items()
+        if key not in KNOWN_KEYS
+    }
+    fields.report_removed()
 
     return Question(
         path=path,
@@ -430,17 +531,17 @@ def _build_question(
         body=body,
         date=date,
         date_format=date_format,
-        post_on_text=fields.text("post_on_text"),
-        author=fields.text("author"),
-        subject=fields.text("subject"),
-        seo_title=fields.text("title", seo, "seo"),
-        description=" ".join(fields.text("page_description", seo, "seo").split()),
+        post_on_text=post_on_text,
+        author=author,
+        subject=subject,
+        seo_title=seo_title,
+        description=description,
         keywords=keywords,
-        url=fields.text("url"),
-        file_name=fields.text("file_name"),
+        url=url,
+        file_name=file_name,
         no_index=no_index,
-        related=_related(metadata, fields),
-        extra={k: v for k, v in metadata.items() if k not in KNOWN_KEYS},
+        related=related,
+        extra=extra,
         lines=lines,
         problems=(*problems, *fields.problems),
     )
@@ -470,6 +571,7 @@ def _related(metadata: Mapping[str, Any], fields: _Fields) -> tuple[RelatedArtic
         rid = entry.get("id")
         if isinstance(rid, bool) or not isinstance(rid, str | int | None):
             rid = None
+        rid = fields.printable_id(key, f"{key}.id", rid)
         url = fields.text("url", entry, key)
         identity = (str(rid) if rid is not None else "", url or title)
         if identity in seen:

@@ -40,7 +40,7 @@ def test_one_line_per_problem_and_a_summary() -> None:
     for line in lines[:-1]:
         path, line_number, subtype, message = line.split(":", 3)
         assert path.endswith(".md") and line_number.isdigit() and subtype.strip() and message
-    assert lines[-1].startswith("checked 31 files: 16 errors, 12 warnings in 27 files")
+    assert lines[-1].startswith("checked 33 files: 16 errors, 17 warnings in 29 files")
 
 
 def test_json_format_and_strict(tmp_path) -> None:
@@ -121,3 +121,52 @@ def test_pre_commit_hook_definition() -> None:
     assert hook["id"] == "quicktakes-check"
     assert hook["entry"] == "quicktakes check"
     assert hook["language"] == "python"
+
+
+# -- hostile file names and values: one line per problem, nothing raw -----------------------
+
+HOSTILE_NAME = "a\nb\x1b[31mred\u2028.md"
+ESCAPED_NAME = r"a\nb\x1b[31mred\u2028.md"
+
+
+def test_a_hostile_file_name_prints_escaped_on_one_line(tmp_path) -> None:
+    (tmp_path / HOSTILE_NAME).write_text("---\nquestion: Q?\n---\n", "utf-8")
+    code, out = run("check", str(tmp_path))
+    assert code == 1
+    assert out == (
+        f"{tmp_path}/{ESCAPED_NAME}:1: missing-field: no 'answer' in the front matter\n"
+        "checked 1 file: 1 error, 0 warnings in 1 file\n"
+    )
+
+
+def test_control_characters_in_values_print_escaped(tmp_path) -> None:
+    path = tmp_path / "b\x9b2J.md"
+    path.write_bytes(b'---\nid: "7\\e[2J"\nquestion: Q?\nanswer: "A\\x1b]0;title\\x07"\n---\n')
+    code, out = run("check", str(path))
+    assert code == 0
+    assert out.splitlines() == [
+        rf"{tmp_path}/b\x9b2J.md:2: field-type: 'id' '7\x1b[2J' has characters that are "
+        "not printable (controls, tabs, line breaks); it is ignored",
+        rf"{tmp_path}/b\x9b2J.md:4: control-char: answer: removed control characters "
+        r"'\x1b', '\x07'",
+        "checked 1 file: 0 errors, 2 warnings in 1 file",
+    ]
+
+
+def test_printable_non_ascii_names_stay_readable(tmp_path) -> None:
+    (tmp_path / "café-中文.md").write_text("---\nquestion: Q?\n---\n", "utf-8")
+    _, out = run("check", str(tmp_path))
+    assert out.splitlines()[0] == (
+        f"{tmp_path}/café-中文.md:1: missing-field: no 'answer' in the front matter"
+    )
+
+
+def test_json_escapes_what_json_dumps_leaves_raw(tmp_path) -> None:
+    name = "x\x1b\x7f\x9b\u202eé.md"
+    (tmp_path / name).write_text("---\nquestion: Q?\n---\n", "utf-8")
+    _, out = run("check", "--format", "json", str(tmp_path))
+    assert "\\u001b" in out and "\\u007f" in out and "\\u009b" in out and "\\u202e" in out
+    assert "é" in out
+    assert all(line.isprintable() for line in out.splitlines()), out
+    [problem] = json.loads(out)["problems"]
+    assert problem["path"] == str(tmp_path / name)  # the data is exact

@@ -242,6 +242,38 @@ def test_no_tex_command_injection(build) -> None:
     assert "[quicktakes.unsafe-tex]" in warning
 
 
+def test_control_characters_leave_the_epub_well_formed(build, tmp_path) -> None:
+    """U+0001 is not allowed in XML: the EPUB's XHTML was ill-formed before the loader
+    removed control characters (raw in the file, or YAML escapes such as ``"\\x01"``)."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    escaped = tmp_path / "src" / "questions" / "escaped.md"
+    escaped.parent.mkdir(parents=True)
+    escaped.write_text('---\nquestion: Escaped?\nanswer: "One\\x01 two\\e three."\n---\n', "utf-8")
+    pages = {
+        "index.rst": "Page\n====\n\n.. quicktake:: questions/bad/control-chars.md\n\n"
+        ".. quicktake:: questions/escaped.md\n"
+    }
+    conf = "copyright = '2025, Test'\nversion = '1'"
+    result = build(pages, buildername="epub", conf=conf, questions=("bad/control-chars.md",))
+    [epub] = list(result.outdir.glob("*.epub"))
+    with zipfile.ZipFile(epub) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".xhtml")]
+        assert "index.xhtml" in names
+        for name in names:
+            ET.fromstring(archive.read(name))  # raises ParseError when ill-formed
+        index = archive.read("index.xhtml").decode("utf-8")
+    text = "".join(ET.fromstring(index).itertext())
+    assert "Start of heading." in text
+    assert "An escape [31mturns text red[0m on a terminal." in text
+    assert "Control characters" in text and "QuickTakes" in text
+    assert "One two three." in text
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", index)
+    kinds = Counter(parse(line)[0] for line in result.warning_lines())
+    assert kinds == Counter({"control-char": 4})
+
+
 # -- -W and --keep-going -------------------------------------------------------------------
 
 

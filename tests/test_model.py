@@ -171,3 +171,131 @@ def test_model_imports_no_sphinx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- text hygiene: control characters and ids ----------------------------------------------
+
+
+def test_raw_control_characters_are_removed_with_one_problem_per_field() -> None:
+    raw = (BAD / "control-chars.md").read_bytes()
+    assert b"\x01" in raw and b"\x1b" in raw and b"\x7f" in raw  # raw bytes, not escapes
+    q = load_question(BAD / "control-chars.md")
+    assert q.id == 800101
+    assert q.heading == "Control characters"
+    assert q.answer == "Start of heading.\n\nAn escape [31mturns text red[0m on a terminal."
+    assert q.author == "QuickTakes"  # "\a" (a YAML escape) is U+0007
+    assert q.subject == "Testing"
+    assert [(p.subtype, p.line, p.message) for p in q.problems] == [
+        (Subtype.CONTROL_CHAR, 6, r"answer: removed control characters '\x01', '\x1b'"),
+        (Subtype.CONTROL_CHAR, 4, r"title: removed control character '\x7f'"),
+        (Subtype.CONTROL_CHAR, 8, r"author: removed control character '\x07'"),
+    ]
+
+
+def test_control_characters_from_yaml_escapes_in_every_text_field() -> None:
+    text = fm(
+        'question: "Q\\x02?"\n'
+        'answer: "A\\0\\x7f\\x85\\x9b.\\u2028ok"\n'
+        "seo:\n"
+        '  title: "S\\x0b"\n'
+        '  page_keywords: "one\\x1f, two\\x0c"\n'
+        '  page_description: "D\\x08"\n'
+        "related_article1:\n"
+        '  title: "R\\x1b"\n'
+        '  url: "/r\\x10"\n'
+        'file_name: "f\\x0e.md"\n'
+        'date_format: "MMM\\x15 D"\n'
+        'post_on_text: "On\\x06"\n'
+        'url: "/u\\x03"\n'
+        'score: ["a\\x04", {k: "b\\x04\\x05"}]\n',
+        "Body\x05 text.\n",
+    )
+    q = parse_question(text)
+    assert q.question == "Q?"
+    assert q.answer == "A.\u2028ok"  # a line separator is no C0/C1 control: kept
+    assert (q.seo_title, q.keywords, q.description) == ("S", ("one", "two"), "D")
+    assert (q.related[0].title, q.related[0].url) == ("R", "/r")
+    assert (q.file_name, q.date_format, q.post_on_text, q.url) == ("f.md", "MMM D", "On", "/u")
+    assert q.body == "Body text."
+    assert q.extra == {"score": ["a", {"k": "b"}]}  # unknown keys: kept, cleaned too
+    problems = {p.message: p.line for p in q.problems}
+    assert {p.subtype for p in q.problems} == {Subtype.CONTROL_CHAR}
+    assert problems == {
+        r"question: removed control character '\x02'": 2,
+        r"answer: removed control characters '\x00', '\x7f', '\x85', '\x9b'": 3,
+        r"seo.title: removed control character '\x0b'": 4,
+        r"seo.page_keywords: removed control characters '\x1f', '\x0c'": 4,
+        r"seo.page_description: removed control character '\x08'": 4,
+        r"related_article1.title: removed control character '\x1b'": 8,
+        r"related_article1.url: removed control character '\x10'": 8,
+        r"file_name: removed control character '\x0e'": 11,
+        r"date_format: removed control character '\x15'": 12,
+        r"post_on_text: removed control character '\x06'": 13,
+        r"url: removed control character '\x03'": 14,
+        r"score: removed control characters '\x04', '\x05'": 15,
+        r"body: removed control character '\x05'": 18,
+    }
+
+
+def test_tabs_newlines_and_carriage_returns_are_not_removed() -> None:
+    q = parse_question(fm('question: Q?\nanswer: "a\\tb\\r\\nc\\rd"\n'))
+    assert q.answer == "a\tb\nc\nd"  # CR is a newline, as in CRLF files
+    assert q.problems == ()
+
+
+def test_a_raw_nul_does_not_end_the_front_matter() -> None:
+    q = parse_question("---\nquestion: Q\x00?\nanswer: A.\nauthor: Me\n---\n")
+    assert (q.question, q.answer, q.author) == ("Q?", "A.", "Me")
+    [problem] = q.problems
+    assert (problem.subtype, problem.line) == (Subtype.CONTROL_CHAR, 2)
+
+
+def test_an_id_that_is_not_printable_is_refused() -> None:
+    q = load_question(BAD / "id-newline.md")
+    assert q.id is None
+    assert q.label == "quicktake-id-newline"  # from the slug, not the id
+    assert q.related[0].id is None and q.related[0].title == "A related question"
+    assert [(p.subtype, p.line, p.message) for p in q.problems] == [
+        (
+            Subtype.FIELD_TYPE,
+            2,
+            r"'id' '12\n34' has characters that are not printable (controls, tabs, line "
+            "breaks); it is ignored",
+        ),
+        (
+            Subtype.FIELD_TYPE,
+            7,
+            r"'related_article1.id' '56\u2028x' has characters that are not printable "
+            "(controls, tabs, line breaks); it is ignored",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "yaml_id", ['"1\\t2"', '"a\\x1bb"', '"x\\u2028y"', '"x\\u202ey"', '"\\x01"']
+)
+def test_ids_with_controls_tabs_or_separators_are_refused(yaml_id: str) -> None:
+    q = parse_question(fm(f"id: {yaml_id}\nquestion: Q?\nanswer: A.\n"))
+    assert q.id is None
+    assert [(p.subtype, p.line) for p in q.problems] == [(Subtype.FIELD_TYPE, 2)]
+
+
+@pytest.mark.parametrize(
+    ("yaml_id", "expected"), [("42", 42), ('" cs-17 "', "cs-17"), ("é中", "é中")]
+)
+def test_printable_ids_are_kept(yaml_id: str, expected: str | int) -> None:
+    q = parse_question(fm(f"id: {yaml_id}\nquestion: Q?\nanswer: A.\n"))
+    assert q.id == expected and q.problems == ()
+
+
+def test_messages_never_hold_raw_control_characters() -> None:
+    with pytest.raises(QuickTakesError) as info:
+        parse_question("---\nquestion: Q?\nanswer: A \ufffe\n---\n")
+    assert info.value.message == "invalid YAML front matter: character U+FFFE is not allowed"
+    assert info.value.line == 3
+    q = parse_question(
+        fm('question: Q?\nanswer: A.\ndate: "2025\\x1b[2J"\n"\\x1b": 1\n"\\x1b": 2\n')
+    )
+    messages = [p.message for p in q.problems]
+    assert messages and all(m.isprintable() for m in messages), messages
+    assert any(r"'\x1b'" in m for m in messages)

@@ -56,6 +56,8 @@ SUBTYPE_MEANINGS: dict[str, str] = {
     "build (``\\input``, ``\\write18``, ``\\def`` ...); it is shown as text.",
     "unsafe-link": "A link or image points at a ``javascript:``, ``vbscript:`` or "
     "``data:`` URL; the link keeps only its text, the image is dropped.",
+    "control-char": "C0/C1 control characters were removed from a value (one warning per "
+    "field); tabs and newlines are kept.",
 }
 
 
