@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .directives import (
     BYLINE_SEPARATOR,
+    answer_children,
     load_for_directive,
     question_nodes,
     sections_allowed,
@@ -21,9 +22,7 @@ from .directives import (
 )
 from .domain import FALLBACK, FULL, Collection, get_domain
 from .errors import Subtype
-from .markdown import prepare_answer
 from .model import Question
-from .render import summary_nodes
 from .selection import (
     SORT_KEYS,
     Selection,
@@ -36,6 +35,7 @@ from .selection import (
     split_list,
     static_root,
 )
+from .text import summary
 from .warnings import warn
 
 
@@ -98,6 +98,7 @@ class QuickTakesDirective(SphinxDirective):
 
         self._patterns = patterns
         self._shown: list[Question] = []  # across subject groups: cross-listed copies link
+        self._summaries: dict[str, list[nodes.Node]] = {}  # question file -> first sentence
         self._classes = ["quicktakes", *self.options.get("class", [])]
         out: list[nodes.Node] = []
         if "group-by" in self.options:
@@ -137,18 +138,19 @@ class QuickTakesDirective(SphinxDirective):
             earlier = next((q for q in self._shown if same_question(q, question)), None)
             self._shown.append(question)
             bank = self._bank(question.path)
-            if full and earlier is None:
-                out.extend(
-                    question_nodes(self, question, classes=classes, meta=meta, kind=FULL, bank=bank)
-                )
-                continue
-            # a list entry, or a cross-listed copy: a link to the canonical place
-            out.append(self._entry(question))
             if earlier is None:
-                fallback = question_nodes(
-                    self, question, classes=classes, meta=meta, kind=FALLBACK, bank=bank
+                kind = FULL if full else FALLBACK
+                rendered = question_nodes(
+                    self, question, classes=classes, meta=meta, kind=kind, bank=bank
                 )
-                fallbacks.extend(fallback)
+                self._summaries[question.path] = _summary_of(rendered)
+                if full:
+                    out.extend(rendered)
+                    continue
+                fallbacks.extend(rendered)
+            # a list entry, or a cross-listed copy: a link to the canonical place
+            first = earlier or question
+            out.append(self._entry(question, self._summaries.get(first.path, [])))
         return _merge_lists(out) + fallbacks
 
     def _bank(self, path: str) -> str:
@@ -157,7 +159,7 @@ class QuickTakesDirective(SphinxDirective):
         inside = [root for root in roots if path.startswith(root.rstrip("/") + "/")]
         return max(inside, key=len) if inside else ""
 
-    def _entry(self, question: Question) -> nodes.bullet_list:
+    def _entry(self, question: Question, summary: list[nodes.Node]) -> nodes.bullet_list:
         """A list entry: linked heading, byline, the answer's first sentence."""
         key = "" if question.id is None else str(question.id)
         link = addnodes.pending_xref(
@@ -175,10 +177,16 @@ class QuickTakesDirective(SphinxDirective):
         if byline:
             text = BYLINE_SEPARATOR.join(byline)
             item += nodes.paragraph(text, text, classes=["quicktake-byline"])
-        summary = summary_nodes(prepare_answer(question.answer, unescape=False))
         if summary:
-            item += nodes.paragraph("", "", *summary, classes=["quicktake-summary"])
+            copies = [node.deepcopy() for node in summary]
+            item += nodes.paragraph("", "", *copies, classes=["quicktake-summary"])
         return nodes.bullet_list("", item, classes=["quicktakes-list", *self._classes])
+
+
+def _summary_of(rendered: list[nodes.Node]) -> list[nodes.Node]:
+    """The first sentence of a rendered question's answer (parsed once, read here)."""
+    question = rendered[0] if rendered else None
+    return summary(answer_children(question)) if isinstance(question, nodes.Element) else []
 
 
 def _merge_lists(parts: list[nodes.Node]) -> list[nodes.Node]:

@@ -19,6 +19,7 @@ from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
 from .policy import Policy
 from .render import AnswerSource, render_answer
+from .text import description, plain_text
 from .warnings import warn_error
 
 BYLINE_SEPARATOR = " · "
@@ -180,7 +181,8 @@ def question_nodes(
     if byline is not None:
         container.append(byline)
     markdown = question.answer + (f"\n\n{question.body}" if question.body else "")
-    container["quicktakes_answer_start"] = len(container.children)  # see head.answer_text
+    start = len(container.children)
+    container["quicktakes_answer_start"] = start  # see answer_children
     render_answer(
         prepare_answer(markdown, unescape=False),
         document=document,
@@ -188,6 +190,7 @@ def question_nodes(
         source=source,
         allow_sections=allow_sections,
     )
+    answer = container.children[start:]
     if config.quicktakes_related and question.related:
         container.extend(_related(question))
 
@@ -210,6 +213,8 @@ def question_nodes(
             description=question.description,
             seo_title=question.seo_title,
             answer=markdown,
+            text=plain_text(answer),
+            auto_description=description(answer),
             digest=question.answer_digest,
             path=question.path,
             meta=meta and config.quicktakes_meta,
@@ -219,6 +224,19 @@ def question_nodes(
     page.mhchem = page.mhchem or uses_mhchem(markdown)
     page.noindex = page.noindex or question.no_index
     return [container]
+
+
+def answer_children(question: nodes.Element) -> list[nodes.Node]:
+    """The nodes of a rendered question that show its answer (no related list)."""
+    start = question.get("quicktakes_answer_start")
+    if start is None:
+        return []
+    out = []
+    for child in question.children[start:]:
+        if isinstance(child, nodes.Element) and "quicktake-related" in child["classes"]:
+            break
+        out.append(child)
+    return out
 
 
 class QuickTakeDirective(SphinxDirective):

@@ -50,6 +50,8 @@ class QuestionRecord:
     description: str  # seo.page_description
     seo_title: str
     answer: str  # Markdown, as rendered
+    text: str  # the rendered answer as plain text (see text.plain_text)
+    auto_description: str  # its first sentences without math (see text.description)
     digest: str  # fingerprint of the answer
     path: str  # the question file
     meta: bool = True  # False with :no-meta: or quicktakes_meta = False
@@ -103,7 +105,7 @@ class QuickTakesDomain(Domain):
         "pages": {},  # docname -> PageMeta (with the page's questions)
         "collections": {},  # docname -> list[Collection]
     }
-    data_version = 4
+    data_version = 5
 
     @property
     def placements(self) -> list[QuestionRecord]:

@@ -15,7 +15,6 @@ from sphinx.application import Sphinx
 
 from .domain import PAGE_FIRST, QuestionRecord, get_domain
 from .head import WEB_BUILDERS, base_url
-from .render import plain_text
 
 EXPORT_NAME = "quicktakes.json"
 EXPORT_VERSION = 1
@@ -49,7 +48,7 @@ def entry(app: Sphinx, record: QuestionRecord, base: str) -> dict[str, Any]:
         "url": url,
         "absolute_url": base + url if base else None,
         "answer_markdown": record.answer,
-        "answer_text": plain_text(record.answer),
+        "answer_text": record.text,
     }
 
 

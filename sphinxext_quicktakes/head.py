@@ -18,6 +18,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .directives import answer_children
 from .domain import (
     FALLBACK,
     PageMeta,
@@ -26,8 +27,8 @@ from .domain import (
     get_domain,
 )
 from .errors import Subtype
-from .render import description_text
 from .structured import structured_data
+from .text import plain_text
 from .warnings import warn
 
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
@@ -111,16 +112,7 @@ def shown_questions(page: PageMeta, ids: dict[str, nodes.Element]) -> list[Quest
 
 def answer_text(question: nodes.Element | None) -> str:
     """The visible text of an answer, from the question's node in the resolved doctree."""
-    if question is None or "quicktakes_answer_start" not in question:
-        return ""
-    parts = []
-    for child in question.children[question["quicktakes_answer_start"] :]:
-        if isinstance(child, nodes.Element) and "quicktake-related" in child["classes"]:
-            break
-        text = child.astext().strip()
-        if text:
-            parts.append(text)
-    return "\n\n".join(parts)
+    return "" if question is None else plain_text(answer_children(question))
 
 
 def author_tags(doctree: nodes.document) -> set[str]:
@@ -171,7 +163,7 @@ def question_tags(
         first = with_meta[0]
         description = first.description
         if not description and config.quicktakes_auto_description:
-            description = description_text(first.answer)
+            description = first.auto_description
         if description:
             tags.append(Tag("name", "description", description))
         keywords = _merged(q.keywords for q in with_meta)
