@@ -160,7 +160,11 @@ _TOKEN = re.compile(
 _BRACE = ("{", "")
 _BRACED = re.compile(r"[ \t\n]*\{([^{}]*)\}")
 _ENV_NAME = re.compile(r"[A-Za-z]+\*?")
-_URL = re.compile(r"https?://(?:[A-Za-z0-9\-._~:/?=&+,;@!*'()\[\]]|\\[#%])+", re.I)
+# http(s), a host (or an IPv6 address), then URL characters that are inert in TeX; \# and
+# \% stand for # and % (hyperref and KaTeX read them so).
+_URL = re.compile(
+    r"https?://[A-Za-z0-9\[](?:[A-Za-z0-9\-._~:/?=&+,;@!*'()\[\]]|\\[#%])*", re.IGNORECASE
+)
 
 _SPECIAL_MESSAGES = {
     "%": ("unsafe", "% starts a TeX comment that would swallow the end of the formula; write \\%"),

@@ -81,6 +81,7 @@ def test_unsafe_macros(tex: str, name: str) -> None:
         r"\href{data:text/html,x}{x}",
         r"\href{ftp://example.org}{x}",
         r"\href{https://}{x}",
+        r"\href{https:///etc/passwd}{x}",
         r"\href{https://example.org/a b}{x}",
         r"\href{https://example.org/\input}{x}",
         r"\href{https://example.org/{x}}{x}",
@@ -239,6 +240,14 @@ def test_allowlist_leaves_out_dangerous_commands() -> None:
     assert set(DANGEROUS.split()) & ALLOWED_MACROS == set()
     assert "\\" not in "".join(ALLOWED_MACROS)
     assert {"filecontents", "verbatim", "document"} & ALLOWED_ENVIRONMENTS == set()
+
+
+SPECIAL_WORDS = {"begin", "end", "left", "right", "middle", "href", "url"}
+
+
+def test_every_allowed_word_passes_alone() -> None:
+    for name in sorted(ALLOWED_MACROS - SPECIAL_WORDS):
+        assert check_tex(f"x \\{name}{{y}} z") is None, name
 
 
 def test_allowlist_has_common_math() -> None:
