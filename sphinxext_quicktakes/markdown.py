@@ -639,25 +639,3 @@ def prepare_answer(text: str, unescape: bool | str = "auto") -> str:
     if decode:
         text = decode_escaped_newlines(text)
     return escape_currency(convert_math_delimiters(text))
-
-
-#: TeX that can read or write files, run programs or redefine the machinery: harmless to
-#: MathJax, dangerous to pdflatex/xelatex (``\input{/etc/passwd}``, ``\write18``).
-_UNSAFE_TEX = re.compile(
-    r"\\(?:input|include|includeonly|InputIfFileExists|IfFileExists|openin|openout|read|"
-    r"readline|write|immediate|closein|closeout|newwrite|newread|special|directlua|latelua|"
-    r"luaexec|catcode|def|edef|gdef|xdef|let|futurelet|csname|expandafter|usepackage|"
-    r"RequirePackage|documentclass|newcommand|renewcommand|providecommand|"
-    r"DeclareRobustCommand|makeatletter|makeatother|endinput|jobname|shipout|output|"
-    r"everypar|everymath|everydisplay|everyhbox|everyvbox|afterassignment|scantokens|"
-    r"pdfliteral|pdfobj|pdffiledump|pdfshellescape|ShellEscape|lstinputlisting|"
-    r"verbatiminput|includegraphics|inputminted|lowercase|uppercase)(?![A-Za-z@])"
-    r"|\^\^",  # ^^5c is a backslash in disguise
-)
-
-
-def unsafe_tex(tex: str) -> str | None:
-    """The first command in ``tex`` that could read files, run programs or redefine TeX
-    (as it would appear in the warning), or None when the math is safe to typeset."""
-    match = _UNSAFE_TEX.search(tex)
-    return None if match is None else match.group(0)

@@ -26,7 +26,6 @@ __all__ = [
     "inside",
     "link_problem",
     "path_problem",
-    "safe_label",
     "scheme_of",
 ]
 
@@ -67,15 +66,6 @@ _RAW = frozenset({"raw"})
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _DATA_TYPE = re.compile(r"data:([\w.+-]+/[\w.+-]+)[;,]", re.IGNORECASE)
-
-
-_NOT_LABEL = re.compile(r"[^A-Za-z0-9:_-]+")
-
-
-def safe_label(label: str) -> str:
-    """A label from bank text reduced to ``[A-Za-z0-9:_-]`` (nothing else reaches a
-    LaTeX ``\\label`` or an HTML id)."""
-    return _NOT_LABEL.sub("", label)
 
 
 def scheme_of(url: str) -> str | None:

@@ -34,8 +34,8 @@ from sphinx.application import Sphinx
 
 from . import compat
 from .errors import Subtype
-from .markdown import unsafe_tex
-from .policy import LINK_SCHEMES, Policy, link_problem, path_problem, safe_label, scheme_of
+from .policy import LINK_SCHEMES, Policy, link_problem, path_problem, scheme_of
+from .tex import check_tex, clean_label
 from .warnings import warn
 
 #: The Markdown dialect of a question bank: fixed, whatever the project's own MyST settings.
@@ -81,7 +81,7 @@ class AnswerSource:
 
     def namespaced(self, label: str) -> str:
         """The project-wide name of an answer label: ``quicktake-<id>-<label>``."""
-        return nodes.fully_normalize_name(f"{self.label_prefix}-{safe_label(label)}")
+        return nodes.fully_normalize_name(f"{self.label_prefix}-{clean_label(label)}")
 
 
 class AnswerRenderer(SphinxRenderer):
@@ -526,10 +526,11 @@ def _police_math(node: nodes.math | nodes.math_block, source: AnswerSource) -> N
 
 def math_problem(tex: str) -> tuple[Subtype, str] | None:
     """(warning subtype, message) when ``tex`` may not be typeset, else None."""
-    command = unsafe_tex(tex)
-    if command is None:
+    problem = check_tex(tex)
+    if problem is None:
         return None
-    return Subtype.UNSAFE_TEX, f"math uses {command}, which could read files or run commands"
+    subtype = Subtype.UNSAFE_TEX if problem.kind == "unsafe" else Subtype.BAD_TEX
+    return subtype, problem.message
 
 
 def _relative_doc_roles(parent: nodes.Element, env: Any, question_dir: str) -> None:
