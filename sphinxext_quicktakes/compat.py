@@ -37,3 +37,38 @@ def host_renderer(state: Any) -> Any | None:
     directive sits (``current_node``); docutils' state has ``parent`` instead.
     """
     return getattr(state, "_renderer", None)
+
+
+def wrap_reference(
+    renderer: Any,
+    xref: nodes.Element,
+    token: Any,
+    explicit: bool,
+    classes: list[str],
+    target: str,
+) -> None:
+    """Append a reference node holding the link token's rendered text, as MyST does for
+    its own links (``SphinxRenderer._process_wrap_node``: source line, attributes, text)."""
+    renderer._process_wrap_node(xref, token, explicit, classes, target)
+
+
+def forget_footnote_reference(document: nodes.document, node: nodes.Element) -> None:
+    """Unregister a footnote reference removed from the tree, so docutils' footnote
+    numbering transform does not report it against the host page (docutils keeps these
+    lists on the document: ``autofootnote_refs``, ``footnote_refs``)."""
+    if node in document.autofootnote_refs:
+        document.autofootnote_refs.remove(node)
+    references = document.footnote_refs.get(node.get("refname", ""), [])
+    if node in references:
+        references.remove(node)
+
+
+def mark_missing_reference_reported(node: nodes.Element) -> None:
+    """Keep the standard domain from reporting a missing reference we already reported.
+
+    Sphinx calls every ``warn-missing-reference`` handler, whatever the first returned
+    (``emit_firstresult`` runs ``emit``), and the standard domain's handler warns for every
+    ``reftype == "ref"`` node. The node is replaced right after the event, so its type is
+    changed here to one no other handler knows.
+    """
+    node["reftype"] = "quicktakes-reported"

@@ -21,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from . import compat
 from .errors import Subtype
 from .selection import match_files
 from .warnings import warn
@@ -358,6 +359,7 @@ def warn_unknown_question(app: Sphinx, domain: Domain, node: pending_xref) -> bo
             path=node["quicktakes_path"],
             line=node.get("quicktakes_line"),
         )
+        compat.mark_missing_reference_reported(node)
         return True
     if domain is None or domain.name != QuickTakesDomain.name:
         return None
@@ -400,6 +402,7 @@ def setup_domain(app: Sphinx) -> None:
     app.add_domain(QuickTakesDomain)
     app.add_role("quicktake", QuickTakeRole())
     app.connect("missing-reference", resolve_automatic_label)
-    app.connect("warn-missing-reference", warn_unknown_question)
+    # before the standard domain's own handler, which reports labels at the host page
+    app.connect("warn-missing-reference", warn_unknown_question, priority=400)
     app.connect("env-get-outdated", outdated_collections)
     app.connect("env-check-consistency", check_consistency)

@@ -331,6 +331,39 @@ class AnswerRenderer(SphinxRenderer):
             token.attrs["href"] = self._local_target(href)
         super().render_link(token)
 
+    def render_link_unknown(self, token: Any) -> None:
+        """A link that is no URL: a file (MyST makes a document link or a download), else a
+        document named without its suffix, else a label of the project (``std:ref``, so a
+        missing one is reported at the question file, see ``domain``)."""
+        destination = self.md.normalizeLinkText(str(token.attrGet("href") or ""))
+        path = destination.split("#", 1)[0]
+        resolved = os.path.normpath(os.path.join(self.answer_source.folder, path))
+        if path and os.path.lexists(resolved):
+            super().render_link_unknown(token)
+            return
+        explicit = token.info != "auto" and bool(token.children)
+        docname = self._docname(resolved) if path and "#" not in destination else None
+        if docname is not None:
+            xref = addnodes.pending_xref(
+                refdomain="std", reftype="doc", reftarget="/" + docname, refexplicit=explicit
+            )
+        else:
+            xref = addnodes.pending_xref(
+                refdomain="std",
+                reftype="ref",
+                reftarget=nodes.fully_normalize_name(destination.lstrip("#")),
+                refexplicit=explicit,
+                refwarn=True,
+            )
+        xref["refdoc"] = self.sphinx_env.docname
+        compat.wrap_reference(self, xref, token, explicit, ["xref", "myst"], destination)
+
+    def _docname(self, path: str) -> str | None:
+        """The document a suffix-less path names, if the project has one."""
+        env = self.sphinx_env
+        relative = os.path.relpath(path, env.srcdir).replace(os.sep, "/")
+        return relative if relative in env.found_docs else None
+
     def render_image(self, token: Any) -> None:
         """Images from web URLs, raster ``data:`` URLs, or files of the project or bank."""
         source = str(token.attrGet("src") or "")
@@ -462,7 +495,7 @@ def render_answer(
         compat.render_tokens_under(renderer, tokens, parent, sections=allow_sections)
     if relative_dir != ".":
         _relative_doc_roles(parent, env, question_dir)
-    police_answer(parent.children[start:], source)
+    police_answer(parent.children[start:], source, document)
 
 
 @contextlib.contextmanager
@@ -479,7 +512,9 @@ def answer_settings(document: nodes.document, policy: Policy) -> Iterator[None]:
         settings.raw_enabled, settings.file_insertion_enabled = saved
 
 
-def police_answer(children: Sequence[nodes.Node], source: AnswerSource) -> None:
+def police_answer(
+    children: Sequence[nodes.Node], source: AnswerSource, document: nodes.document
+) -> None:
     """After rendering: math outside the TeX allowlist becomes text, footnote references
     without a footnote become text, and references remember the question file (so that
     Sphinx's warnings about them name it)."""
@@ -502,6 +537,7 @@ def police_answer(children: Sequence[nodes.Node], source: AnswerSource) -> None:
                     label = refname.removeprefix(f"{source.uid}-")
                     source.warn_once(f"footnote [^{label}] is not defined", Subtype.MARKDOWN)
                     node.parent.replace(node, nodes.Text(f"[^{label}]"))
+                    compat.forget_footnote_reference(document, node)
             elif isinstance(node, addnodes.pending_xref | addnodes.download_reference):
                 node["quicktakes_path"] = source.path
                 node["quicktakes_line"] = source.line or 1
