@@ -46,16 +46,24 @@ SUBTYPE_MEANINGS: dict[str, str] = {
     "``quicktake-<id>`` goes to the first one.",
     "markdown": "MyST reported a problem while rendering the answer.",
     "config": "A ``quicktakes_*`` value in :file:`conf.py` is invalid; the default is used.",
-    "ref": "A ``quicktake`` role names an id or slug that is no question of the project. "
-    "(``{ref}`quicktake-<id>``` links are reported by Sphinx itself as ``ref.ref``.)",
+    "ref": "A ``quicktake`` role names an id or slug that is no question of the project, or "
+    "a reference inside an answer (a link, ``{ref}``, ``{doc}``, ``{eq}``) finds no target. "
+    "(``{ref}`quicktake-<id>``` links in pages are reported by Sphinx itself as ``ref.ref``.)",
     "collection": "A ``quicktakes`` directive selects no question: its patterns match no "
     "file, or no file passes its filters.",
     "raw-html": "An answer holds raw HTML; it is shown as text unless "
     ":confval:`quicktakes_raw_html` is on (one warning per answer).",
-    "unsafe-tex": "A formula uses TeX that could read files or run commands in a LaTeX "
-    "build (``\\input``, ``\\write18``, ``\\def`` ...); it is shown as text.",
-    "unsafe-link": "A link or image points at a ``javascript:``, ``vbscript:`` or "
-    "``data:`` URL; the link keeps only its text, the image is dropped.",
+    "unsafe-tex": "A formula uses TeX outside the allowlist (:doc:`tex-allowlist`), such "
+    "as ``\\input`` or ``\\def``; it is shown as text.",
+    "bad-tex": "A formula cannot be typeset: unbalanced braces, environments or "
+    "``\\left``/``\\right``; it is shown as text.",
+    "unsafe-link": "A link or image leaves the project and the question's bank, or uses a "
+    "URL scheme other than http(s) (raster ``data:`` images excepted); the link keeps only "
+    "its text, the image is left out.",
+    "unsafe-markup": "An answer uses a directive, role or option outside the answer "
+    "allowlist (:doc:`safety`); it is shown as text.",
+    "label": "A label in an answer clashes with a label that already exists; it is left out.",
+    "too-complex": "An answer would take too long to parse; it is refused.",
     "control-char": "C0/C1 control characters were removed from a value (one warning per "
     "field); tabs and newlines are kept.",
 }
