@@ -33,7 +33,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from . import compat
-from .errors import Subtype
+from .complexity import tame_or_refuse
+from .errors import QuickTakesError, Subtype
 from .policy import LINK_SCHEMES, Policy, link_problem, path_problem, scheme_of
 from .tex import check_tex, clean_label
 from .warnings import warn
@@ -476,6 +477,11 @@ def render_answer(
     if relative_dir != ".":  # images and document links are relative to the question file
         md_env["relative-images"] = relative_dir
         md_env["relative-docs"] = ("", host_dir, question_dir)
+    try:
+        text = tame_or_refuse(text)
+    except QuickTakesError as error:
+        source.warn_once(f"{error.message}; the text is left out", error.subtype)
+        return
     tokens = md.parse(text + "\n", md_env)
     if tokens and tokens[0].type == "front_matter":
         tokens.pop(0)

@@ -251,3 +251,44 @@ def test_a_book_of_tex_attacks_prints_in_bounded_time(project: Path, latex: Buil
     assert text.count(OSMOSIS) >= len(HOSTILE)  # every sibling question is in the book
     assert "Can math reach outside the formula?" in text
     assert SECRET not in text and "root:x:0:0" not in text
+
+
+def _huge_question(path: Path, qid: int, answer: str) -> None:
+    path.write_text(
+        f'---\nid: {qid}\ntitle: Huge {qid}\nquestion: Huge {qid}\nanswer: "{answer}"\n---\n',
+        encoding="utf-8",
+    )
+
+
+def test_pathological_answers_render_or_are_refused_quickly(tmp_path: Path, build) -> None:
+    """Answers just under quicktakes_max_file_size on which markdown-it is quadratic."""
+    size = 1_000_000
+    src = tmp_path / "src"
+    (src / "questions" / "huge").mkdir(parents=True)
+    answers = {
+        830001: "[" * size,  # unclosed brackets: 75 s before
+        830002: "[a " * (size // 3),
+        830003: "<a " * (size // 3),
+        830004: "- item\\n" * (size // 8),
+    }
+    for qid, answer in answers.items():
+        _huge_question(src / "questions" / "huge" / f"q{qid}.md", qid, answer)
+    index = "Huge\n====\n\n" + "".join(
+        f".. quicktake:: questions/huge/q{qid}.md\n\n" for qid in answers
+    )
+    pages = {"index.rst": index + ".. quicktake:: questions/good/osmosis.md\n\nThe end.\n"}
+    write_project(src, pages)
+    started = time.monotonic()
+    result = build(pages, srcdir=src)
+    elapsed = time.monotonic() - started
+    assert elapsed < 10 * len(answers), elapsed
+    page = result.html()
+    assert page.select_one("section#quicktake-900001") is not None
+    assert "The end." in page.get_text()
+    for qid in answers:
+        assert page.select_one(f"section#quicktake-{qid}") is not None
+    refused = re.findall(r"q(\d+)\.md:\d+: WARNING: .*\[quicktakes\.too-complex\]", result.warnings)
+    rendered = set(answers) - {int(qid) for qid in refused}
+    assert refused and "Traceback" not in result.warnings
+    for qid in rendered:  # what is not refused is shown
+        assert len(page.select_one(f"section#quicktake-{qid}").get_text()) > 1000
