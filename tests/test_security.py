@@ -292,3 +292,14 @@ def test_pathological_answers_render_or_are_refused_quickly(tmp_path: Path, buil
     assert refused and "Traceback" not in result.warnings
     for qid in rendered:  # what is not refused is shown
         assert len(page.select_one(f"section#quicktake-{qid}").get_text()) > 1000
+
+
+def test_a_trusted_bank_can_widen_the_allowlist(build) -> None:
+    pages = {"index.rst": "I\n=\n\n.. quicktake:: questions/hostile/raw-directive.md\n"}
+    conf = "quicktakes_answer_directives = ['raw']\nquicktakes_answer_roles = ['py:func']"
+    result = build(pages, questions=("hostile",), conf=conf)
+    section = result.html().select_one("section#quicktake-810001")
+    assert section.find("script").get_text() == 'alert("raw")'  # the project opted in
+    refused = [node.get_text() for node in section.select(".quicktakes-refused")]
+    assert refused == ["{raw}`<b onmouseover=alert(1)>x</b>`"]  # roles were not widened
+    assert "os.system" in section.select_one("code.xref").get_text()  # the widened role ran
