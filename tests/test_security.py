@@ -206,7 +206,9 @@ def test_tex_warnings(html: Built) -> None:
 
 
 def test_list_summaries_use_the_checked_math(build) -> None:
-    pages = {"index.rst": "I\n=\n\n.. quicktakes:: questions/hostile/tex-paths.md\n   :display: list\n"}
+    pages = {
+        "index.rst": "I\n=\n\n.. quicktakes:: questions/hostile/tex-paths.md\n   :display: list\n"
+    }
     result = build(pages, questions=("hostile",), buildername="latex")
     tex = (result.outdir / "test.tex").read_text("utf-8")
     body = tex[tex.index(r"\begin{document}") :]
@@ -227,7 +229,9 @@ def test_forged_ids_never_reach_objects_inv(build) -> None:
     }
     result = build(pages, questions=("good", "bad/id-newline.md"))
     with open(result.outdir / "objects.inv", "rb") as stream:
-        inventory = InventoryFile.load(stream, "https://example.org", lambda *parts: "/".join(parts))
+        inventory = InventoryFile.load(
+            stream, "https://example.org", lambda *parts: "/".join(parts)
+        )
     names = sorted(name for entries in inventory.values() for name in entries)
     assert all("\n" not in name and "\u2028" not in name for name in names), names
     assert "900001" in names and not any(name.startswith("12") for name in names), names
