@@ -194,8 +194,9 @@ class AnswerRenderer(SphinxRenderer):
         if problem is not None:
             refused = self._refuse(text, problem, Subtype.UNSAFE_MARKUP, block=True)
             return refused  # type: ignore[return-value]
+        extra = {} if block_text is None else {"block_text": block_text}  # MyST 5 only
         return super().run_directive(
-            name, first_line, content, position, additional_options, block_text=block_text
+            name, first_line, content, position, additional_options, **extra
         )
 
     def _directive_image(self, uri: str) -> tuple[str | None, str]:

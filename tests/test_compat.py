@@ -1,0 +1,57 @@
+"""The private MyST and Sphinx APIs in ``compat.py`` still exist and behave as relied on:
+a MyST or Sphinx release that changes one fails here, by name, before any build test."""
+
+from __future__ import annotations
+
+import inspect
+
+from docutils.utils import new_document
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+
+from sphinxext_quicktakes import compat
+
+
+def test_renderer_section_tracking_and_token_rendering() -> None:
+    assert callable(getattr(SphinxRenderer, "_render_tokens", None))
+    source = inspect.getsource(SphinxRenderer.__mro__[1])
+    assert "self._level_to_section" in source  # section tracking compat.render_tokens_under sets
+    assert 'md_env.get("temp_root_node")' in source or "temp_root_node" in source
+
+
+def test_renderer_wraps_references() -> None:
+    method = getattr(SphinxRenderer, "_process_wrap_node", None)
+    assert callable(method)
+    assert list(inspect.signature(method).parameters)[1:] == [
+        "wrap_node",
+        "token",
+        "explicit",
+        "classes",
+        "path_dest",
+    ]
+
+
+def test_docutils_document_keeps_footnote_reference_lists() -> None:
+    document = new_document("<test>")
+    assert isinstance(document.autofootnote_refs, list)
+    assert isinstance(document.footnote_refs, dict)
+    from docutils import nodes
+
+    ref = nodes.footnote_reference(refname="x", auto=1)
+    document.note_autofootnote_ref(ref)
+    document.note_footnote_ref(ref)
+    compat.forget_footnote_reference(document, ref)
+    assert ref not in document.autofootnote_refs
+    assert ref not in document.footnote_refs.get("x", [])
+
+
+def test_standard_domain_reports_missing_refs_by_reftype() -> None:
+    from sphinx.domains import std
+
+    source = inspect.getsource(std.warn_missing_reference)
+    assert "node['reftype'] != 'ref'" in source or 'node["reftype"] != "ref"' in source
+
+
+def test_myst_state_exposes_its_renderer() -> None:
+    from myst_parser.mocking import MockState
+
+    assert "_renderer" in inspect.getsource(MockState.__init__)
