@@ -71,8 +71,11 @@ def write_project(
     """Write a project: conf.py, the given pages and copies of example question folders."""
     srcdir.mkdir(parents=True, exist_ok=True)
     extensions = ["myst_parser", "sphinxext_quicktakes"] if myst else ["sphinxext_quicktakes"]
+    # a MyST project reads every .md file as a page: its banks must be excluded
+    banks = [f"questions/{e}" + ("" if e.endswith(".md") else "/**") for e in questions]
+    excluded = f"exclude_patterns = {banks if myst else []!r}\n"  # conf may add to it
     (srcdir / "conf.py").write_text(
-        f"extensions = {extensions!r}\nproject = 'Test'\n{conf}\n", encoding="utf-8"
+        f"extensions = {extensions!r}\nproject = 'Test'\n{excluded}{conf}\n", encoding="utf-8"
     )
     for entry in questions:  # a folder of tests/questions, or one file in it
         target = srcdir / "questions" / entry
