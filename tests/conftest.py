@@ -18,6 +18,7 @@ from sphinx.testing.util import SphinxTestApp
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 QUESTIONS = Path(__file__).parent / "questions"
+ROOTS = Path(__file__).parent / "roots"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
@@ -88,6 +89,23 @@ def write_project(
         path = srcdir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Sphinx test roots: ``@pytest.mark.sphinx(testroot="layout-myst")`` uses
+    ``tests/roots/test-layout-myst``."""
+    return ROOTS
+
+
+def updating_line(status: str) -> str:
+    """Sphinx's ``updating environment: ... N added, M changed, K removed`` line."""
+    match = re.search(
+        r"updating environment: (?:\[[^\]]*\] )?(\d+ added, \d+ changed, \d+ removed)",
+        strip_colors(status),
+    )
+    assert match, status
+    return match.group(1)
 
 
 @pytest.fixture
