@@ -9,7 +9,6 @@ a hostile file name cannot break the one-line format or colour the terminal.
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
 import os
 import sys
@@ -19,6 +18,7 @@ from typing import TextIO
 
 from . import __version__
 from .errors import QuickTakesError, Subtype, printable
+from .globs import matches_tail, walk
 from .model import DEFAULT_MAX_FILE_SIZE, Question, load_question
 
 SUFFIXES = (".md",)
@@ -41,25 +41,20 @@ class Problem:
 
 def question_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[str]:
     """The files named, and the ``.md`` files under the folders named, in sorted order,
-    less those matching an ``exclude`` pattern. Symlinked folders are not followed (no
-    loops, no wandering out of the tree)."""
+    less those matching an ``exclude`` pattern (the glob dialect of :mod:`.globs`, matched
+    against the path or any trailing part of it). Symlinked folders are not followed (no
+    loops, no wandering out of the tree); folders starting with a dot are skipped."""
     for path in paths:
         if os.path.isdir(path):
-            for root, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    found = os.path.join(root, name)
-                    if name.endswith(SUFFIXES) and not _excluded(found, exclude):
-                        yield found
+            for found in walk(path):
+                if found.endswith(SUFFIXES) and not _excluded(found, exclude):
+                    yield found
         elif not _excluded(path, exclude):
             yield path
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
-    name = path.replace(os.sep, "/")
-    return any(
-        fnmatch.fnmatch(name, p) or fnmatch.fnmatch(os.path.basename(name), p) for p in patterns
-    )
+    return any(matches_tail(path, pattern) for pattern in patterns)
 
 
 def check_file(

@@ -22,18 +22,17 @@ from .directives import (
 )
 from .domain import FALLBACK, FULL, Collection, get_domain
 from .errors import Subtype
+from .globs import Found, find, fixed_folder
 from .model import Question
 from .selection import (
     SORT_KEYS,
     Selection,
     first_listings,
     group_by_subject,
-    match_files,
     resolve_pattern,
     same_question,
     select,
     split_list,
-    static_root,
 )
 from .text import summary
 from .warnings import warn
@@ -74,8 +73,9 @@ class QuickTakesDirective(SphinxDirective):
         docdir = os.path.dirname(self.env.doc2path(self.env.docname))
         patterns = tuple(resolve_pattern(p, srcdir, docdir) for p in self.arguments)
         follow = self.config.quicktakes_follow_symlinks
-        matched = match_files(patterns, srcdir, follow)
-        collection = Collection(patterns=patterns, matched=tuple(matched), follow_symlinks=follow)
+        found = find(patterns, follow)
+        matched = list(found.files)
+        collection = Collection(patterns=patterns, matched=found.files, follow_symlinks=follow)
         get_domain(self.env).add_collection(self.env.docname, collection)
         loaded = [q for q in (load_for_directive(self, path) for path in matched) if q]
         selection = Selection(
@@ -88,9 +88,8 @@ class QuickTakesDirective(SphinxDirective):
         )
         chosen = select(loaded, selection)
         if not chosen:
-            what = "no question files match" if not matched else "no question passes the filters"
             warn(
-                f"quicktakes {' '.join(self.arguments)}: {what}",
+                f"quicktakes {' '.join(self.arguments)}: {_why_empty(patterns, found, loaded)}",
                 Subtype.COLLECTION,
                 location=self.get_location(),
             )
@@ -155,7 +154,7 @@ class QuickTakesDirective(SphinxDirective):
 
     def _bank(self, path: str) -> str:
         """The fixed folder of the pattern that matched ``path``: the question's bank."""
-        roots = [static_root(pattern) for pattern in self._patterns]
+        roots = [fixed_folder(pattern) for pattern in self._patterns]
         inside = [root for root in roots if path.startswith(root.rstrip("/") + "/")]
         return max(inside, key=len) if inside else ""
 
@@ -187,6 +186,24 @@ def _summary_of(rendered: list[nodes.Node]) -> list[nodes.Node]:
     """The first sentence of a rendered question's answer (parsed once, read here)."""
     question = rendered[0] if rendered else None
     return summary(answer_children(question)) if isinstance(question, nodes.Element) else []
+
+
+def _why_empty(patterns: tuple[str, ...], found: Found, loaded: list[Question]) -> str:
+    """Why a collection shows nothing: no file there, every match left out, or filters."""
+    if found.left_out and not found.files:
+        count = len(found.left_out)
+        return (
+            f"no question files match: {count} match{'es' * (count != 1)} left out because "
+            "their real path leaves the folder the pattern names (a symlink; set "
+            "quicktakes_follow_symlinks = True to follow symlinks)"
+        )
+    if not found.files:
+        missing = [f for f in dict.fromkeys(map(fixed_folder, patterns)) if not os.path.isdir(f)]
+        where = f"no folder {', '.join(missing)}" if missing else "no file there matches"
+        return f"no question files match ({where})"
+    if not loaded:
+        return "no question files match: every matched file failed to load"
+    return "no question passes the filters (subject, keyword, noindex)"
 
 
 def _merge_lists(parts: list[nodes.Node]) -> list[nodes.Node]:

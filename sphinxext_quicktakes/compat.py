@@ -6,7 +6,9 @@ Sphinx release changes what these functions rely on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -72,3 +74,51 @@ def mark_missing_reference_reported(node: nodes.Element) -> None:
     changed here to one no other handler knows.
     """
     node["reftype"] = "quicktakes-reported"
+
+
+def revise_discovery(project: Any, revise: Callable[[dict[str, Path]], dict[str, Path]]) -> None:
+    """Let ``revise`` change the documents ``project.discover()`` finds (docname -> path,
+    relative to the source directory or absolute).
+
+    Private API: Sphinx finds documents only inside the source directory, and has no hook
+    between discovery and its outdated-files check. ``Project`` keeps the docname <-> path
+    mapping in ``_docname_to_path`` and ``_path_to_docname`` (Sphinx 8 and 9);
+    ``doc2path`` joins the source directory with the stored path, so an absolute path is
+    kept as it is and Sphinx's mtime checks, ``relfn2path`` and ``-j N`` work with it.
+    ``revise`` must be picklable: the project is pickled with the environment.
+    """
+    project.discover = functools.partial(_discover, project.discover, revise)
+
+
+def _discover(
+    original: Callable[..., set[str]],
+    revise: Callable[[dict[str, Path]], dict[str, Path]],
+    exclude_paths: Iterable[str] = (),
+    include_paths: Iterable[str] = ("**",),
+) -> set[str]:
+    project = original.__self__  # type: ignore[attr-defined]
+    original(exclude_paths, include_paths)
+    documents = revise(dict(project._docname_to_path))
+    project.docnames.clear()
+    project.docnames.update(documents)
+    project._docname_to_path.clear()
+    project._docname_to_path.update(documents)
+    project._path_to_docname.clear()
+    project._path_to_docname.update({path: docname for docname, path in documents.items()})
+    docnames: set[str] = project.docnames
+    return docnames
+
+
+def source_suffixes_set_by_project(config: Any) -> list[str]:
+    """The suffixes the project's ``conf.py`` (or ``-D``) sets in ``source_suffix``; empty
+    when it keeps the default.
+
+    Private API: ``config._raw_config`` holds what ``conf.py`` set. ``config.source_suffix``
+    cannot tell: when not set it is Sphinx's default dict itself, into which Sphinx merges
+    the suffixes extensions register (``.md`` from MyST), so within one process it may
+    already hold the suffixes of an earlier build.
+    """
+    value = getattr(config, "_overrides", {}).get("source_suffix")
+    if value is None:
+        value = getattr(config, "_raw_config", {}).get("source_suffix", {})
+    return [value] if isinstance(value, str) else list(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -10,6 +11,7 @@ from sphinx.config import Config
 
 from .errors import Subtype
 from .model import DEFAULT_MAX_FILE_SIZE
+from .pages import valid_pages_setting
 from .warnings import warn
 
 
@@ -23,6 +25,7 @@ class Option:
     types: tuple[type, ...]
     help: str
     choices: tuple[Any, ...] = ()
+    valid: Callable[[Any], bool] | None = None  # a check beyond the type
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -73,9 +76,12 @@ OPTIONS: tuple[Option, ...] = (
         "quicktakes_pages",
         [],
         "env",
-        (list, tuple),
-        "Glob patterns, relative to the source directory, of question files that become "
-        "pages of their own (list them in a toctree like any page).",
+        (list, tuple, dict),
+        "Question files that become pages of their own (list them in a toctree like any "
+        "page): glob patterns relative to the source directory, or a mapping from a docname "
+        "prefix to a pattern or list of patterns (relative to the source directory, may "
+        "lead outside it): {'learn': '../content/learn/**/*.md'}.",
+        valid=valid_pages_setting,
     ),
     Option(
         "quicktakes_related",
@@ -178,6 +184,8 @@ def check_config(app: Sphinx, config: Config) -> None:
             bad = value not in option.choices or (
                 isinstance(value, int) and not isinstance(value, bool) and bool in option.types
             )
+        if not bad and option.valid is not None:
+            bad = not option.valid(value)
         if bad:
             warn(
                 f"{option.name} = {value!r} is not valid; using {option.default!r}",

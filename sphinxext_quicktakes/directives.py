@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -15,12 +15,14 @@ from sphinx.util.docutils import SphinxDirective
 from .compat import host_renderer
 from .domain import FALLBACK, FULL, PAGE, QuestionRecord, get_domain
 from .errors import QuickTakesError, Subtype
+from .globs import find
 from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
 from .policy import Policy
 from .render import AnswerSource, render_answer
+from .selection import resolve_pattern
 from .text import description, plain_text
-from .warnings import warn_error
+from .warnings import warn, warn_error
 
 BYLINE_SEPARATOR = " · "
 
@@ -254,8 +256,10 @@ class QuickTakeDirective(SphinxDirective):
     kind = FULL
 
     def run(self) -> list[nodes.Node]:
-        _, path = self.env.relfn2path(self.arguments[0], self.env.docname)
-        question = load_for_directive(self, str(Path(path)))
+        path = self.question_path()
+        if path is None:
+            return []
+        question = load_for_directive(self, path)
         if question is None:
             return []
         return question_nodes(
@@ -266,11 +270,32 @@ class QuickTakeDirective(SphinxDirective):
             kind=self.kind,
         )
 
+    def question_path(self) -> str | None:
+        """The file the argument names, as written: relative to the document, or to the
+        source directory with a leading ``/`` (see :mod:`.globs` for the symlink rule)."""
+        docdir = os.path.dirname(self.env.doc2path(self.env.docname))
+        path = resolve_pattern(self.arguments[0], str(self.env.srcdir), docdir)
+        found = find([path], self.config.quicktakes_follow_symlinks)
+        if found.left_out:
+            self.env.note_dependency(path)
+            warn(
+                f"{path}: left out: its real path leaves its folder (a symlink; set "
+                "quicktakes_follow_symlinks = True to follow symlinks)",
+                Subtype.MISSING_FILE,
+                location=self.get_location(),
+            )
+            return None
+        return path
+
 
 class QuestionPageDirective(QuickTakeDirective):
     """What a question file listed in ``quicktakes_pages`` is read as (see ``pages``)."""
 
     kind = PAGE
+
+    def question_path(self) -> str | None:
+        """The page's own file (which may live outside the source directory)."""
+        return str(self.env.doc2path(self.env.docname))
 
 
 def setup_directives(app: Any) -> None:

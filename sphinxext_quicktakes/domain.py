@@ -23,7 +23,7 @@ from sphinx.util.nodes import make_refnode
 
 from . import compat
 from .errors import Subtype
-from .selection import match_files
+from .globs import find
 from .warnings import warn
 
 #: Kinds of placement, in the order they are preferred as a question's canonical place.
@@ -381,10 +381,7 @@ def outdated_collections(
         if docname in removed:
             continue
         for collection in collections:
-            now = tuple(
-                match_files(collection.patterns, str(env.srcdir), collection.follow_symlinks)
-            )
-            if now != collection.matched:
+            if find(collection.patterns, collection.follow_symlinks).files != collection.matched:
                 outdated.append(docname)
                 break
     return outdated

@@ -56,7 +56,8 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished`` handler: write ``quicktakes.json``."""
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
-    if not app.config.quicktakes_export:
+    records = collect(app)
+    if not app.config.quicktakes_export or not records:  # no question: no file
         return
     base = base_url(app)
     data = {
@@ -64,7 +65,7 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
         "project": app.config.project,
         "language": app.config.language or "en",
         "base_url": base or None,
-        "questions": [entry(app, record, base) for record in collect(app)],
+        "questions": [entry(app, record, base) for record in records],
     }
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     Path(app.outdir, EXPORT_NAME).write_text(text, encoding="utf-8")

@@ -275,9 +275,13 @@ def json_ld(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def note_missing_base(app: Sphinx) -> None:
-    """``builder-inited``: with ``-n``, say once that absolute URLs are left out."""
-    if app.builder.name in WEB_BUILDERS and app.config.nitpicky and not base_url(app):
+def note_missing_base(app: Sphinx, env: Any) -> None:
+    """``env-updated`` (the end of reading, on every build): with ``-n``, say once that
+    absolute URLs are left out, when some page shows a question (a project without
+    questions gets no notice)."""
+    if app.builder.name not in WEB_BUILDERS or not app.config.nitpicky or base_url(app):
+        return
+    if any(page.questions for page in get_domain(env).pages.values()):
         warn(
             "no base URL (quicktakes_base_url, html_baseurl or READTHEDOCS_CANONICAL_URL): "
             "og:url, canonical links and absolute URLs in JSON-LD are left out",
@@ -287,5 +291,5 @@ def note_missing_base(app: Sphinx) -> None:
 
 def setup_head(app: Sphinx) -> None:
     """Register the ``<head>`` handlers (after Sphinx's MathJax and other extensions)."""
-    app.connect("builder-inited", note_missing_base)
+    app.connect("env-updated", note_missing_base)
     app.connect("html-page-context", add_head_tags, priority=600)

@@ -1,15 +1,15 @@
-"""Selecting questions for a collection: globbing, filtering, sorting, grouping (no Sphinx).
+"""Selecting questions for a collection: filtering, sorting, grouping (no Sphinx).
 
-The ``quicktakes`` directive turns its arguments and options into a :class:`Selection` and
-asks it which files match, then which loaded questions to show and in what order.
+The ``quicktakes`` directive turns its arguments and options into a :class:`Selection`,
+finds the files with :mod:`.globs`, then asks which loaded questions to show and in what
+order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Question
@@ -37,86 +37,11 @@ def split_list(value: str | None) -> tuple[str, ...]:
 
 
 def resolve_pattern(pattern: str, srcdir: str, docdir: str) -> str:
-    """A pattern relative to the document, or to the source dir with a leading ``/``."""
+    """A pattern relative to the document, or to the source dir with a leading ``/``,
+    wherever that leads (like ``literalinclude``)."""
     if pattern.startswith("/"):
         return os.path.normpath(os.path.join(srcdir, pattern.lstrip("/")))
     return os.path.normpath(os.path.join(docdir, pattern))
-
-
-def pattern_regex(pattern: str) -> re.Pattern[str]:
-    """A glob pattern (``*``, ``?``, ``[...]``, ``**`` for any folders) as a regex on
-    ``/``-separated paths."""
-    parts: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            parts.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            parts.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            parts.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            parts.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and (end := pattern.find("]", i + 2)) > 0:
-            body = pattern[i + 1 : end]
-            negate = body.startswith(("!", "^"))
-            body = re.escape(body[1:] if negate else body).replace("\\-", "-")
-            parts.append(f"[{'^' if negate else ''}{body}]")
-            i = end + 1
-        else:
-            parts.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(parts) + r"\Z")
-
-
-def static_root(pattern: str) -> str:
-    """The folder a pattern starts in: its part before the first wildcard."""
-    head = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
-    return head if head.endswith("/") else os.path.dirname(head)
-
-
-def match_files(patterns: Iterable[str], root: str, follow_symlinks: bool = False) -> list[str]:
-    """Files matching the absolute glob patterns, sorted, de-duplicated.
-
-    ``**`` is recursive. The walk never follows a symlinked folder unless asked (so a link
-    loop cannot make it spin), and without ``follow_symlinks`` a file whose real path is
-    outside ``root`` is left out.
-    """
-    real_root = os.path.realpath(root)
-    found: set[str] = set()
-    for pattern in patterns:
-        pattern = pattern.replace(os.sep, "/")
-        regex = pattern_regex(pattern)
-        start = static_root(pattern) or "/"
-        if not any(ch in pattern for ch in "*?["):  # a plain path
-            candidates: Iterable[str] = [pattern] if os.path.isfile(pattern) else []
-        else:
-            candidates = _walk_files(start, follow_symlinks)
-        for path in candidates:
-            if not regex.match(path.replace(os.sep, "/")):
-                continue
-            real = os.path.realpath(path)
-            if not follow_symlinks and os.path.commonpath([real, real_root]) != real_root:
-                continue
-            found.add(os.path.normpath(path))
-    return sorted(found)
-
-
-def _walk_files(start: str, follow_symlinks: bool) -> Iterator[str]:
-    visited: set[str] = set()
-    for folder, dirnames, filenames in os.walk(start, followlinks=follow_symlinks):
-        real = os.path.realpath(folder)
-        if real in visited:  # a link loop, when links are followed
-            dirnames[:] = []
-            continue
-        visited.add(real)
-        dirnames.sort()
-        for name in sorted(filenames):
-            yield os.path.join(folder, name)
 
 
 def matches(question: Question, selection: Selection) -> bool:

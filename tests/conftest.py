@@ -18,6 +18,7 @@ from sphinx.testing.util import SphinxTestApp
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 QUESTIONS = Path(__file__).parent / "questions"
+ROOTS = Path(__file__).parent / "roots"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
@@ -71,8 +72,11 @@ def write_project(
     """Write a project: conf.py, the given pages and copies of example question folders."""
     srcdir.mkdir(parents=True, exist_ok=True)
     extensions = ["myst_parser", "sphinxext_quicktakes"] if myst else ["sphinxext_quicktakes"]
+    # a MyST project reads every .md file as a page: its banks must be excluded
+    banks = [f"questions/{e}" + ("" if e.endswith(".md") else "/**") for e in questions]
+    excluded = f"exclude_patterns = {banks if myst else []!r}\n"  # conf may add to it
     (srcdir / "conf.py").write_text(
-        f"extensions = {extensions!r}\nproject = 'Test'\n{conf}\n", encoding="utf-8"
+        f"extensions = {extensions!r}\nproject = 'Test'\n{excluded}{conf}\n", encoding="utf-8"
     )
     for entry in questions:  # a folder of tests/questions, or one file in it
         target = srcdir / "questions" / entry
@@ -85,6 +89,23 @@ def write_project(
         path = srcdir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Sphinx test roots: ``@pytest.mark.sphinx(testroot="layout-myst")`` uses
+    ``tests/roots/test-layout-myst``."""
+    return ROOTS
+
+
+def updating_line(status: str) -> str:
+    """Sphinx's ``updating environment: ... N added, M changed, K removed`` line."""
+    match = re.search(
+        r"updating environment: (?:\[[^\]]*\] )?(\d+ added, \d+ changed, \d+ removed)",
+        strip_colors(status),
+    )
+    assert match, status
+    return match.group(1)
 
 
 @pytest.fixture

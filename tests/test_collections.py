@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import posixpath
 import shutil
+from pathlib import Path
 
 import pytest
 from sphinx.util.inventory import InventoryFile
 
-from .conftest import QUESTIONS, Build
+from .conftest import QUESTIONS, Build, write_project
 
 OSMOSIS = "How does osmosis move water across a membrane?"
 GAUSS = "What does Gauss's law say about the divergence of the electric field?"
@@ -365,3 +366,60 @@ def test_related_questions_and_index_entries_in_a_myst_host(build) -> None:
     assert related(result) == {OSMOSIS: "#quicktake-900001", "What is a vector field?": None}
     index = " ".join(td.get_text(" ", strip=True) for td in result.html("genindex").select("td"))
     assert "divergence" in index and "Physics" in index and GAUSS in index
+
+
+# -- banks outside the source directory ------------------------------------------------------
+
+
+def outside_project(tmp_path: Path, pages: dict[str, str], myst: bool = False) -> Path:
+    """``docs/`` with the given pages, and a bank beside it in ``content/``."""
+    srcdir = tmp_path / "docs"
+    write_project(srcdir, pages, questions=(), myst=myst)
+    shutil.copytree(QUESTIONS / "good", tmp_path / "content" / "good")
+    return srcdir
+
+
+@HOSTS
+def test_collection_of_a_bank_outside_the_source_directory(build, tmp_path, myst) -> None:
+    pages = collection("../content/good/*.md", myst=myst)
+    pages["sub/other.rst"] = "Other\n=====\n\n.. quicktakes:: ../../content/good/osmosis.md\n"
+    pages["sub/root.rst"] = "Root\n====\n\n.. quicktake:: /../content/good/printf.md\n"
+    toctree = "\n\n.. toctree::\n\n   sub/other\n   sub/root\n"
+    name = next(iter(pages))
+    pages[name] += toctree if not myst else "\n```{toctree}\nsub/other\nsub/root\n```\n"
+    result = build(pages, myst=myst, srcdir=outside_project(tmp_path, pages, myst))
+    assert result.warning_lines() == []
+    assert headings(result) == [BUDGET, GAUSS_HTML, OSMOSIS, PRINTF]
+    assert headings(result, "sub/other") == [OSMOSIS]
+    assert headings(result, "sub/root") == [PRINTF]
+
+
+def test_symlinks_out_of_the_patterns_folder_are_left_out_and_said_so(build, tmp_path) -> None:
+    pages = {
+        "index.rst": "Page\n====\n\n.. toctree::\n\n   all\n\n"
+        ".. quicktakes:: ../content/linked/*.md\n\n.. quicktakes:: ../content/none/*.md\n\n"
+        ".. quicktakes:: ../content/good/nothing-*.md\n\n"
+        ".. quicktake:: ../content/linked/osmosis.md\n",
+        "all.rst": "All\n===\n\n.. quicktakes:: ../content/**/*.md\n",
+    }
+    srcdir = outside_project(tmp_path, pages)
+    linked = tmp_path / "content" / "linked"
+    linked.mkdir()
+    (linked / "osmosis.md").symlink_to(tmp_path / "content" / "good" / "osmosis.md")
+    result = build(pages, srcdir=srcdir)
+    warnings = result.warning_lines()
+    assert len(warnings) == 4, warnings
+    linked_warning, none, nothing, single = warnings
+    assert "[quicktakes.collection]" in linked_warning
+    assert "1 match left out because their real path leaves the folder" in linked_warning
+    assert "quicktakes_follow_symlinks" in linked_warning
+    assert f"no question files match (no folder {tmp_path / 'content' / 'none'})" in none
+    assert "no question files match (no file there matches)" in nothing
+    assert "[quicktakes.missing-file]" in single and "real path leaves its folder" in single
+    # ../content/**: the link stays inside content/, so the question is there twice
+    assert headings(result, "all") == [BUDGET, GAUSS_HTML, OSMOSIS, PRINTF]
+    assert "quicktake-900001" in str(result.html("all"))
+
+    followed = build(pages, srcdir=srcdir, confoverrides={"quicktakes_follow_symlinks": True})
+    assert len(followed.warning_lines()) == 2  # none/ and nothing-*
+    assert headings(followed) == [OSMOSIS, OSMOSIS]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinxext_quicktakes import selection
+from sphinxext_quicktakes import globs
 from sphinxext_quicktakes.cli import check_file
 from sphinxext_quicktakes.errors import QuickTakesError
 from sphinxext_quicktakes.model import DEFAULT_MAX_FILE_SIZE, load_question
@@ -148,12 +148,13 @@ def test_huge_directory_vanishing_and_symlinked_files(build, tmp_path, monkeypat
     (folder / "outside.md").symlink_to(outside)  # a file outside the source tree
     shutil.copy(QUESTIONS / "good" / "osmosis.md", folder / "osmosis.md")
 
-    real_match = selection.match_files
+    real_find = globs.find
 
-    def match_then_vanish(*args, **kwargs):
-        return [*real_match(*args, **kwargs), str(folder / "vanished.md")]
+    def find_then_vanish(*args, **kwargs):
+        found = real_find(*args, **kwargs)
+        return globs.Found((*found.files, str(folder / "vanished.md")), found.left_out)
 
-    monkeypatch.setattr("sphinxext_quicktakes.collection.match_files", match_then_vanish)
+    monkeypatch.setattr("sphinxext_quicktakes.collection.find", find_then_vanish)
     pages = {"index.rst": "Page\n====\n\n.. quicktakes:: questions/odd/**/*.md\n\nThe end.\n"}
     started = time.monotonic()
     result = build(pages, questions=())
@@ -180,8 +181,9 @@ def test_symlinks_are_followed_only_when_allowed(tmp_path) -> None:
     (root / "q" / "far").symlink_to(outside, target_is_directory=True)
     (root / "q" / "near.md").write_text("x", "utf-8")
     pattern = str(root / "q" / "**" / "*.md")
-    assert selection.match_files([pattern], str(root)) == [str(root / "q" / "near.md")]
-    followed = selection.match_files([pattern], str(root), follow_symlinks=True)
+    found = globs.find([pattern])
+    assert found.files == (str(root / "q" / "near.md"),)
+    followed = globs.find([pattern], follow_symlinks=True).files
     assert str(root / "q" / "far" / "far.md") in followed  # allowed, and the loop ends
 
 

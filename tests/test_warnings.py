@@ -40,7 +40,7 @@ def page_with(name: str, myst: bool) -> dict[str, str]:
 def test_one_warning_and_the_rest_of_the_page(build, myst, name, subtype, message, line) -> None:
     copied = ("good",) if name == "does-not-exist.md" else ("good", f"bad/{name}")
     # an empty .md file is a page in a MyST project whatever the extension does
-    conf = "exclude_patterns = ['questions/bad/empty.md']" if name == "empty.md" else ""
+    conf = "exclude_patterns += ['questions/bad/empty.md']" if name == "empty.md" else ""
     result = build(page_with(name, myst), questions=copied, myst=myst, conf=conf)
     warnings = result.warning_lines()
     assert len(warnings) == 1, warnings
