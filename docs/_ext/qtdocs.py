@@ -45,11 +45,13 @@ SUBTYPE_MEANINGS: dict[str, str] = {
     "duplicate-id": "Two files use the same ``id`` with different answers; "
     "``quicktake-<id>`` goes to the first one.",
     "markdown": "MyST reported a problem while rendering the answer.",
-    "config": "A ``quicktakes_*`` value in :file:`conf.py` is invalid; the default is used.",
+    "config": "A ``quicktakes_*`` value in :file:`conf.py` is invalid (the default is "
+    "used), a question page clashes with a page, or (with ``-n``) no base URL is known.",
     "ref": "A ``quicktake`` role names an id or slug that is no question of the project. "
     "(``{ref}`quicktake-<id>``` links are reported by Sphinx itself as ``ref.ref``.)",
-    "collection": "A ``quicktakes`` directive selects no question: its patterns match no "
-    "file, or no file passes its filters.",
+    "collection": "A ``quicktakes`` directive selects no question, and says why: nothing "
+    "there, every match left out (a symlink leaving the pattern's folder), every file "
+    "failed to load, or no file passes its filters.",
     "raw-html": "An answer holds raw HTML; it is shown as text unless "
     ":confval:`quicktakes_raw_html` is on (one warning per answer).",
     "unsafe-tex": "A formula uses TeX that could read files or run commands in a LaTeX "
@@ -58,6 +60,11 @@ SUBTYPE_MEANINGS: dict[str, str] = {
     "``data:`` URL; the link keeps only its text, the image is dropped.",
     "control-char": "C0/C1 control characters were removed from a value (one warning per "
     "field); tabs and newlines are kept.",
+    "unsafe-markup": "A directive, role or option outside the answer allowlist; shown as text.",
+    "bad-tex": "Math that cannot be typeset (unbalanced braces, environments or "
+    "``\\left``/``\\right``); shown as text.",
+    "label": "A label in an answer that clashes with another label.",
+    "too-complex": "Input that would take too long to parse; refused.",
 }
 
 
