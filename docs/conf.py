@@ -21,10 +21,10 @@ extensions = [
     "qtdocs",  # docs/_ext/qtdocs.py: generated reference pages and side-by-side examples
 ]
 
-# pages are .rst and .md; the question files under questions/ are excluded automatically,
-# except the question pages below
+# pages are .rst and .md; the bank in questions/ is excluded (MyST would read its files as
+# pages), except the question pages below, which quicktakes_pages adds
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "_*.md"]  # _*.md: snippets for include
+exclude_patterns = ["_build", "_*.md", "questions/**"]  # _*.md: snippets for include
 myst_enable_extensions = ["colon_fence"]
 # question files that are pages of their own (question-pages.md lists them in a toctree)
 quicktakes_pages = ["questions/pages/*.md"]

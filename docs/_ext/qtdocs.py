@@ -45,12 +45,14 @@ SUBTYPE_MEANINGS: dict[str, str] = {
     "duplicate-id": "Two files use the same ``id`` with different answers; "
     "``quicktake-<id>`` goes to the first one.",
     "markdown": "MyST reported a problem while rendering the answer.",
-    "config": "A ``quicktakes_*`` value in :file:`conf.py` is invalid; the default is used.",
+    "config": "A ``quicktakes_*`` value in :file:`conf.py` is invalid (the default is "
+    "used), a question page clashes with a page, or (with ``-n``) no base URL is known.",
     "ref": "A ``quicktake`` role names an id or slug that is no question of the project, or "
     "a reference inside an answer (a link, ``{ref}``, ``{doc}``, ``{eq}``) finds no target. "
     "(``{ref}`quicktake-<id>``` links in pages are reported by Sphinx itself as ``ref.ref``.)",
-    "collection": "A ``quicktakes`` directive selects no question: its patterns match no "
-    "file, or no file passes its filters.",
+    "collection": "A ``quicktakes`` directive selects no question, and says why: nothing "
+    "there, every match left out (a symlink leaving the pattern's folder), every file "
+    "failed to load, or no file passes its filters.",
     "raw-html": "An answer holds raw HTML; it is shown as text unless "
     ":confval:`quicktakes_raw_html` is on (one warning per answer).",
     "unsafe-tex": "A formula uses TeX outside the allowlist (:doc:`tex-allowlist`), such "
