@@ -307,3 +307,27 @@ def test_a_trusted_bank_can_widen_the_allowlist(build) -> None:
     refused = [node.get_text() for node in section.select(".quicktakes-refused")]
     assert refused == ["{raw}`<b onmouseover=alert(1)>x</b>`"]  # roles were not widened
     assert "os.system" in section.select_one("code.xref").get_text()  # the widened role ran
+
+
+def test_a_symlink_in_a_pages_folder_never_becomes_a_page(tmp_path: Path, build) -> None:
+    src = tmp_path / "src"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = (
+        (QUESTIONS / "good" / "osmosis.md")
+        .read_text("utf-8")
+        .replace("Osmosis is the net", "SECRETLEAK Osmosis is the net")
+    )
+    (outside / "leak.md").write_text(secret, encoding="utf-8")
+    pages = {"index.rst": "I\n=\n\n.. toctree::\n   :glob:\n\n   questions/pages/*\n"}
+    conf = "quicktakes_pages = ['questions/pages/*.md']"
+    write_project(src, pages, conf, questions=("good/water.md",))
+    (src / "questions" / "pages").mkdir()
+    shutil.move(src / "questions" / "good" / "water.md", src / "questions" / "pages" / "water.md")
+    (src / "questions" / "pages" / "leak.md").symlink_to(outside / "leak.md")
+    result = build(pages, srcdir=src)
+    built = sorted(p.name for p in (result.outdir / "questions" / "pages").glob("*.html"))
+    assert built == ["water.html"]
+    for path in result.outdir.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".js", ".json", ".txt"}:
+            assert "SECRETLEAK" not in path.read_text("utf-8", "replace"), path
