@@ -261,7 +261,7 @@ def test_sphinx_project_has_what_revise_discovery_relies_on(tmp_path: Path) -> N
 def test_a_question_page_never_replaces_a_page(build, tmp_path) -> None:
     pages = {
         "index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   learn/*\n",
-        "learn/budget.rst": "Mine\n====\n\nThe project's own page.\n",
+        "learn/budget.rst": "Mine\n====\n\nOur own page.\n",
     }
     bank = tmp_path / "bank"
     bank.mkdir()
@@ -272,5 +272,5 @@ def test_a_question_page_never_replaces_a_page(build, tmp_path) -> None:
     [warning] = result.warning_lines()
     assert "[quicktakes.config]" in warning
     assert "would be the page 'learn/budget', which is already learn/budget.rst" in warning
-    assert "The project's own page." in result.html("learn/budget").get_text()
+    assert "Our own page." in result.html("learn/budget").get_text()
     assert result.html("learn/maxwell").select_one("section.quicktake") is not None
