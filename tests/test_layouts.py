@@ -256,3 +256,21 @@ def test_sphinx_project_has_what_revise_discovery_relies_on(tmp_path: Path) -> N
     assert project.doc2path("learn/x", absolute=True) == outside
     assert project.doc2path("index", absolute=False) == Path("index.rst")
     assert project.path2doc(outside) == "learn/x"
+
+
+def test_a_question_page_never_replaces_a_page(build, tmp_path) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   learn/*\n",
+        "learn/budget.rst": "Mine\n====\n\nOur own page.\n",
+    }
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    for name in ("budget.md", "maxwell.md"):
+        (bank / name).write_bytes((QUESTIONS / "good" / name).read_bytes())
+    conf = "quicktakes_pages = {'learn': '../bank/*.md'}"
+    result = build(pages, conf=conf, questions=(), srcdir=tmp_path / "docs")
+    [warning] = result.warning_lines()
+    assert "[quicktakes.config]" in warning
+    assert "would be the page 'learn/budget', which is already learn/budget.rst" in warning
+    assert "Our own page." in result.html("learn/budget").get_text()
+    assert result.html("learn/maxwell").select_one("section.quicktake") is not None
