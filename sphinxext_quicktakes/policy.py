@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .globs import leaves_folder
+
 __all__ = [
     "ADMONITIONS",
     "ANSWER_DIRECTIVES",
@@ -76,12 +78,7 @@ def scheme_of(url: str) -> str | None:
 
 def inside(path: str, roots: Iterable[str]) -> bool:
     """Whether the real path of ``path`` (symlinks resolved) is inside one of ``roots``."""
-    real = os.path.realpath(path)
-    for root in roots:
-        real_root = os.path.realpath(root)
-        if os.path.commonpath([real, real_root]) == real_root:
-            return True
-    return False
+    return any(not leaves_folder(path, root) for root in roots)
 
 
 @dataclass(frozen=True)

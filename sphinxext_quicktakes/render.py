@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -70,6 +69,10 @@ class AnswerSource:
     def folder(self) -> str:
         """The folder of the question file: answer paths are relative to it."""
         return os.path.dirname(self.path)
+
+    def resolve(self, path: str) -> str:
+        """A path written in the answer, as the file it names."""
+        return os.path.normpath(os.path.join(self.folder, path))
 
     def roots(self, srcdir: str) -> tuple[str, str]:
         """Where files named in the answer may be: the project and the bank."""
@@ -204,8 +207,7 @@ class AnswerRenderer(SphinxRenderer):
         problem = self._link_problem(uri, image=True)
         if problem is None and scheme_of(uri) is None:
             host = os.path.dirname(self.sphinx_env.doc2path(self.sphinx_env.docname))
-            resolved = os.path.normpath(os.path.join(self.answer_source.folder, uri))
-            uri = os.path.relpath(resolved, host).replace(os.sep, "/")
+            uri = os.path.relpath(self.answer_source.resolve(uri), host).replace(os.sep, "/")
         return problem, uri
 
     def _namespace_options(self, content: str, options: dict[str, Any]) -> str:
@@ -224,9 +226,7 @@ class AnswerRenderer(SphinxRenderer):
             if match is None or (not yaml_block and not match.group(1).strip()):
                 continue
             claimed = self._claim_label(match.group(4).strip())
-            lines[index] = f"{match.group(1)}{match.group(2)}{match.group(3)}{claimed}"
-            if claimed is None:
-                lines[index] = ""
+            lines[index] = "" if claimed is None else "".join(match.group(1, 2, 3)) + claimed
         return "\n".join(lines)
 
     def render_myst_role(self, token: Any) -> None:
@@ -309,7 +309,7 @@ class AnswerRenderer(SphinxRenderer):
         if not written:
             return None
         env = self.sphinx_env
-        resolved = os.path.normpath(os.path.join(self.answer_source.folder, written))
+        resolved = self.answer_source.resolve(written)
         if not image and not os.path.lexists(resolved) and not os.path.isabs(written):
             return None  # a label or a document name: no file is read
         if not image and os.path.isfile(resolved) and env.path2doc(resolved):
@@ -339,7 +339,7 @@ class AnswerRenderer(SphinxRenderer):
         missing one is reported at the question file, see ``domain``)."""
         destination = self.md.normalizeLinkText(str(token.attrGet("href") or ""))
         path = destination.split("#", 1)[0]
-        resolved = os.path.normpath(os.path.join(self.answer_source.folder, path))
+        resolved = self.answer_source.resolve(path)
         if path and os.path.lexists(resolved):
             super().render_link_unknown(token)
             return
@@ -606,111 +606,3 @@ class ResolveAnswerAnchors(Transform):
 def setup_render(app: Sphinx) -> None:
     """Register the rendering transforms."""
     app.add_transform(ResolveAnswerAnchors)
-
-
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-
-
-def summary_nodes(markdown: str, limit: int = 300) -> list[nodes.Node]:
-    """The first sentence of an answer as text and inline math (no other markup)."""
-    tokens = _answer_parser(DEFAULT_URL_SCHEMES).parse(markdown + "\n", {})
-    inline = next(
-        (t for before, t in itertools.pairwise(tokens)
-         if before.type == "paragraph_open" and t.type == "inline"),
-        None,
-    )  # fmt: skip
-    if inline is None:
-        return []
-    out: list[nodes.Node] = []
-    length = 0
-    for token in _walk(inline.children or []):
-        if token.type in {"math_inline", "math_inline_double"}:
-            out.append(nodes.math(token.content, token.content))
-            length += len(token.content)
-            continue
-        if token.type == "code_inline":
-            out.append(nodes.literal(token.content, token.content))
-            length += len(token.content)
-            continue
-        if token.type in {"softbreak", "hardbreak"}:
-            text = " "
-        elif token.type in {"text", "text_special"}:
-            text = token.content
-        else:
-            continue
-        end = _SENTENCE_END.search(text)
-        if end is not None:
-            out.append(nodes.Text(text[: end.end()]))
-            return out
-        if length + len(text) > limit:
-            out.append(nodes.Text(text[: max(0, limit - length)].rsplit(" ", 1)[0] + "…"))
-            return out
-        out.append(nodes.Text(text))
-        length += len(text)
-    return out
-
-
-_MATH_MARK = "\x00"
-_SKIPPED = ("table", "footnote_block", "footnote_reference")  # not prose
-_SKIPPED_OPEN = {f"{name}_open" for name in _SKIPPED}
-_SKIPPED_CLOSE = {f"{name}_close" for name in _SKIPPED}
-
-
-def _text_blocks(markdown: str, math: bool) -> Iterator[tuple[str, str]]:
-    """(block type, plain text) for each heading, paragraph and display formula."""
-    tokens = _answer_parser(DEFAULT_URL_SCHEMES).parse(markdown + "\n", {})
-    skip = 0
-    kind = "paragraph"
-    for token in tokens:
-        if token.type in _SKIPPED_OPEN:
-            skip += 1
-        elif token.type in _SKIPPED_CLOSE:
-            skip -= 1
-        elif token.type in {"heading_open", "paragraph_open"}:
-            kind = token.type.removesuffix("_open")
-        elif token.type == "inline" and not skip:
-            text = _inline_text(token.children or [], math)
-            if text:
-                yield kind, text
-        elif token.type in {"math_block", "math_block_label", "amsmath"} and not skip:
-            yield "math", token.content.strip() if math else _MATH_MARK
-
-
-def plain_text(markdown: str) -> str:
-    """Answer Markdown as plain text: headings, paragraphs, list items and math source, no
-    markup; tables and code blocks are left out."""
-    return "\n\n".join(text for _, text in _text_blocks(markdown, math=True))
-
-
-def _inline_text(children: Sequence[Token], math: bool) -> str:
-    parts: list[str] = []
-    for token in _walk(children):
-        if token.type in {"text", "text_special", "code_inline"}:
-            parts.append(token.content)
-        elif token.type in {"softbreak", "hardbreak"}:
-            parts.append(" ")
-        elif token.type in {"math_inline", "math_inline_double"}:
-            parts.append(token.content if math else _MATH_MARK)
-    return " ".join("".join(parts).split())
-
-
-def description_text(markdown: str, limit: int = 160) -> str:
-    """A page description from an answer: its first sentences without markup or math source,
-    at most ``limit`` characters, cut at a word."""
-    sentences: list[str] = []
-    for kind, text in _text_blocks(markdown, math=False):
-        if kind != "paragraph":
-            continue
-        for sentence in re.findall(r".+?(?:[.!?](?=\s|$)|$)", text):
-            sentence = sentence.strip()
-            if sentence and _MATH_MARK not in sentence:
-                sentences.append(sentence)
-    out = ""
-    for sentence in sentences:
-        candidate = f"{out} {sentence}".strip()
-        if len(candidate) > limit:
-            break
-        out = candidate
-    if out or not sentences:
-        return out
-    return sentences[0][: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
