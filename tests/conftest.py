@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import pickle
 import re
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -20,6 +23,17 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 QUESTIONS = Path(__file__).parent / "questions"
 ROOTS = Path(__file__).parent / "roots"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of ``scripts/`` (which is no package), imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass

@@ -118,6 +118,12 @@ def make_pdf(outdir) -> subprocess.CompletedProcess[str]:
     )
 
 
+def pdf_text(outdir, *, layout: bool = True) -> str:
+    """The text of ``test.pdf`` in ``outdir``, as ``pdftotext`` reads it."""
+    command = ["pdftotext", *(["-layout"] if layout else []), "test.pdf", "-"]
+    return subprocess.run(command, cwd=outdir, capture_output=True, text=True, check=True).stdout
+
+
 @pytest.mark.latexpdf
 @pytest.mark.skipif(not shutil.which("latexmk"), reason="TeX Live is installed by .ci/run")
 @pytest.mark.parametrize("engine", ["pdflatex", "xelatex"])
@@ -125,13 +131,7 @@ def test_pdf_builds_and_contains_the_answer(build, engine: str) -> None:
     result = build(PAGES, buildername="latex", conf=f"latex_engine = {engine!r}")
     proc = make_pdf(result.outdir)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    text = subprocess.run(
-        ["pdftotext", "-layout", "test.pdf", "-"],
-        cwd=result.outdir,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(result.outdir)
     assert "How does osmosis move water across a membrane?" in text
     assert "Posted on Feb 04, 2025" in text
     assert "Driving force" in text

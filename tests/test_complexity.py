@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,8 @@ from sphinxext_quicktakes.markdown import prepare_answer
 from sphinxext_quicktakes.model import load_question
 from sphinxext_quicktakes.render import DEFAULT_URL_SCHEMES, _answer_parser
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from .conftest import CORPUS
+
 MIB = 1024 * 1024
 BOUND = 10.0  # seconds per 1 MiB input: the target
 

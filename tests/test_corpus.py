@@ -5,7 +5,6 @@ Runs only where the corpus exists (it is not part of this repository)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -19,27 +18,18 @@ from docutils import nodes
 
 from sphinxext_quicktakes.model import load_question
 
-from .conftest import CORPUS, write_project
-from .test_builders import make_pdf
+from .conftest import CORPUS, load_script, write_project
+from .test_builders import make_pdf, pdf_text
 
 pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present"),
 ]
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "corpus_markdown_report.py"
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 HEADING = re.compile(r"^#{1,6}[ \t]+\S")
 TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 TEX_WORD = re.compile(r"\\[A-Za-z]+")
-
-
-def _report_module():
-    spec = importlib.util.spec_from_file_location("corpus_markdown_report", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def expected_blocks(markdown: str) -> Counter[str]:
@@ -112,7 +102,7 @@ def test_no_warnings(corpus_build) -> None:
 
 def test_every_block_and_math_span_is_in_place(corpus_build) -> None:
     app, by_subject = corpus_build
-    report = _report_module()
+    report = load_script("corpus_markdown_report")
     problems: list[str] = []
     for subject, paths in by_subject.items():
         doctree = app.env.get_doctree(f"subjects/{subject}")
@@ -166,8 +156,6 @@ def test_the_whole_bank_prints_as_a_pdflatex_book(tmp_path: Path) -> None:
     assert build.returncode == 0 and build.stderr == "", build.stderr
     pdf = make_pdf(outdir)
     assert pdf.returncode == 0, pdf.stdout[-3000:]
-    text = subprocess.run(
-        ["pdftotext", "test.pdf", "-"], cwd=outdir, capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(outdir, layout=False)
     first = load_question(next(iter(by_subject.values()))[0])
     assert " ".join(first.heading.split()[:4]) in " ".join(text.split())

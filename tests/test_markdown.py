@@ -5,11 +5,6 @@ Raw strings below are written as exports store them: every newline is backslash 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,8 +19,7 @@ from sphinxext_quicktakes.markdown import (
     uses_mhchem,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from .conftest import CORPUS, load_script
 
 
 def decode(text: str) -> str:
@@ -341,21 +335,10 @@ def test_convert_is_idempotent(text: str) -> None:
 # --------------------------------------------------------------------------- corpus
 
 
-def _report_module() -> ModuleType:
-    """The corpus report script, imported as a module."""
-    path = ROOT / "scripts" / "corpus_markdown_report.py"
-    spec = importlib.util.spec_from_file_location("corpus_markdown_report", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus at ../shared/corpus")
 def test_corpus_has_no_damaged_math() -> None:
-    report = _report_module()
+    report = load_script("corpus_markdown_report")
     damaged: list[str] = []
     spans = 0
     for path, raw in report.load_answers(CORPUS):
@@ -369,7 +352,7 @@ def test_corpus_has_no_damaged_math() -> None:
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus at ../shared/corpus")
 def test_corpus_check_sees_blind_damage() -> None:
-    report = _report_module()
+    report = load_script("corpus_markdown_report")
     total = sum(
         len(report.check_math(raw, report.blind(raw))[1]) for _, raw in report.load_answers(CORPUS)
     )

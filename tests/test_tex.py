@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
@@ -22,10 +19,10 @@ from sphinxext_quicktakes.tex import (
     clean_label,
 )
 
+from .conftest import CORPUS, load_script
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DOCS_PAGE = ROOT / "docs" / "tex-allowlist.md"
-SCRIPT = ROOT / "scripts" / "tex_macros.py"
 
 
 # --------------------------------------------------------------------------- attacks
@@ -407,19 +404,10 @@ def test_docs_page_counts_match() -> None:
 # --------------------------------------------------------------------------- corpus
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("tex_macros", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 def test_every_corpus_formula_passes() -> None:
-    script = _script()
+    script = load_script("tex_macros")
     files = script.question_files(CORPUS)
     assert len(files) >= 100
     spans = 0
