@@ -39,28 +39,21 @@ def lines(make: Callable[[int], str], width: int) -> Callable[[int], str]:
     return build
 
 
-def nested_list(n: int) -> str:
-    out: list[str] = []
-    depth = 0
-    size = 0
-    while size < n:
-        line = "  " * depth + "- a\n"
-        out.append(line)
-        size += len(line)
-        depth += 1
-    return "".join(out)[:n]
+def nested(indent: str, item: str) -> Callable[[int], str]:
+    """List items each one level deeper than the last (``indent`` per level)."""
 
+    def build(n: int) -> str:
+        out: list[str] = []
+        size = 0
+        depth = 0
+        while size < n:
+            line = indent * depth + item
+            out.append(line)
+            size += len(line)
+            depth += 1
+        return "".join(out)[:n]
 
-def nested_ordered(n: int) -> str:
-    out: list[str] = []
-    depth = 0
-    size = 0
-    while size < n:
-        line = "   " * depth + "1. a\n"
-        out.append(line)
-        size += len(line)
-        depth += 1
-    return "".join(out)[:n]
+    return build
 
 
 def table(n: int) -> str:
@@ -110,8 +103,8 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "]( unclosed": repeat("](a "),
     "> nested": lambda n: ">" * n,
     "> > nested": repeat("> "),
-    "- nested": nested_list,
-    "1. nested": nested_ordered,
+    "- nested": nested("  ", "- a\n"),
+    "1. nested": nested("   ", "1. a\n"),
     "- * + nested": repeat("- "),
     "many items": repeat("- a\n"),
     "many ordered": lambda n: "".join(f"{i}. a\n" for i in range(n // 5))[:n],
