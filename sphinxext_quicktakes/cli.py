@@ -20,6 +20,7 @@ from . import __version__
 from .errors import QuickTakesError, Subtype, printable
 from .globs import matches_tail, walk
 from .model import DEFAULT_MAX_FILE_SIZE, Question, load_question
+from .placement import id_conflicts
 
 SUFFIXES = (".md",)
 
@@ -73,23 +74,16 @@ def check_file(
 
 def duplicate_ids(questions: Sequence[Question]) -> list[Problem]:
     """Same id with a different answer in two files (the extension warns the same way)."""
-    first: dict[str, Question] = {}
-    problems = []
-    for question in questions:
-        if question.id is None:
-            continue
-        seen = first.setdefault(str(question.id), question)
-        if seen is not question and seen.answer_digest != question.answer_digest:
-            problems.append(
-                Problem(
-                    question.path,
-                    question.lines.get("id"),
-                    Subtype.DUPLICATE_ID.value,
-                    "warning",
-                    f"id {question.id!r} is also used by {seen.path} with a different answer",
-                )
-            )
-    return problems
+    return [
+        Problem(
+            other.path,
+            other.lines.get("id"),
+            Subtype.DUPLICATE_ID.value,
+            "warning",
+            f"id {other.id!r} is also used by {first.path} with a different answer",
+        )
+        for first, other in id_conflicts(questions)
+    ]
 
 
 class Progress:

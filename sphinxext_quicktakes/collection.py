@@ -20,17 +20,16 @@ from .directives import (
     sections_allowed,
     unique_anchor,
 )
-from .domain import FALLBACK, FULL, Collection, get_domain
+from .domain import Collection, get_domain
 from .errors import Subtype
 from .globs import Found, find, fixed_folder
 from .model import Question
+from .placement import FALLBACK, FULL, Identity, distinct
 from .selection import (
     SORT_KEYS,
     Selection,
-    first_listings,
     group_by_subject,
     resolve_pattern,
-    same_question,
     select,
     split_list,
 )
@@ -96,7 +95,7 @@ class QuickTakesDirective(SphinxDirective):
             return []
 
         self._patterns = patterns
-        self._shown: list[Question] = []  # across subject groups: cross-listed copies link
+        self._shown: dict[Identity, Question] = {}  # across groups: cross-listed copies link
         self._summaries: dict[str, list[nodes.Node]] = {}  # question file -> first sentence
         self._classes = ["quicktakes", *self.options.get("class", [])]
         out: list[nodes.Node] = []
@@ -106,7 +105,7 @@ class QuickTakesDirective(SphinxDirective):
             for subject, questions in groups:
                 out.extend(self._group(subject or "Other", questions))
         else:
-            out.extend(self._questions(first_listings(chosen)))
+            out.extend(self._questions(distinct(chosen)))
         if sections_allowed(self):  # sections cannot live in a container
             return out
         box = nodes.container(classes=self._classes)
@@ -134,10 +133,9 @@ class QuickTakesDirective(SphinxDirective):
         out: list[nodes.Node] = []
         fallbacks: list[nodes.Node] = []  # after the list: shown only if nowhere else
         for question in questions:
-            earlier = next((q for q in self._shown if same_question(q, question)), None)
-            self._shown.append(question)
+            first = self._shown.setdefault(question.identity, question)
             bank = self._bank(question.path)
-            if earlier is None:
+            if first is question:
                 kind = FULL if full else FALLBACK
                 rendered = question_nodes(
                     self, question, classes=classes, meta=meta, kind=kind, bank=bank
@@ -148,7 +146,6 @@ class QuickTakesDirective(SphinxDirective):
                     continue
                 fallbacks.extend(rendered)
             # a list entry, or a cross-listed copy: a link to the canonical place
-            first = earlier or question
             out.append(self._entry(question, self._summaries.get(first.path, [])))
         return _merge_lists(out) + fallbacks
 
@@ -234,12 +231,12 @@ class PruneFallbacks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = get_domain(self.env)
-        canonical = domain.canonical()
+        where = domain.where()
         for box in list(self.document.findall(nodes.container)):
             if "quicktake" not in box["classes"] or "quicktake-fallback" not in box["classes"]:
                 continue
             key = box.get("quicktakes_key", "").lower()
-            place = canonical.get(key)
+            place = where.find(key)
             if (
                 place is None
                 or place.kind != FALLBACK

@@ -13,11 +13,12 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from .compat import host_renderer
-from .domain import FALLBACK, FULL, PAGE, QuestionRecord, get_domain
+from .domain import get_domain
 from .errors import QuickTakesError, Subtype
 from .globs import find
 from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
+from .placement import FALLBACK, FULL, PAGE, QuestionRecord
 from .policy import Policy
 from .render import AnswerSource, render_answer
 from .selection import resolve_pattern

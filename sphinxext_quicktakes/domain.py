@@ -24,43 +24,8 @@ from sphinx.util.nodes import make_refnode
 from . import compat
 from .errors import Subtype
 from .globs import find
+from .placement import FALLBACK, Placements, QuestionRecord, id_conflicts
 from .warnings import warn
-
-#: Kinds of placement, in the order they are preferred as a question's canonical place.
-PAGE, FULL, FALLBACK = "page", "full", "fallback"
-
-
-@dataclass(frozen=True)
-class QuestionRecord:
-    """One rendering of a question in a document: where it is, and what the ``<head>``,
-    JSON-LD, references and ``quicktakes.json`` need of it."""
-
-    docname: str
-    anchor: str  # the HTML id of the question's section
-    position: int  # order within the document
-    kind: str  # PAGE: the question's own page; FULL; FALLBACK: shown in full by a list
-    id: str  # the question id as text ("" when the file has none)
-    slug: str  # the file_name stem
-    label: str  # automatic label, ``quicktake-<id>``
-    heading: str
-    question: str
-    subject: str
-    keywords: tuple[str, ...]
-    date: str  # ISO 8601, or ""
-    author: str
-    description: str  # seo.page_description
-    seo_title: str
-    answer: str  # Markdown, as rendered
-    text: str  # the rendered answer as plain text (see text.plain_text)
-    auto_description: str  # its first sentences without math (see text.description)
-    digest: str  # fingerprint of the answer
-    path: str  # the question file
-    meta: bool = True  # False with :no-meta: or quicktakes_meta = False
-
-    @property
-    def key(self) -> str:
-        """What identifies the question: its id, else its slug."""
-        return self.id or self.slug
 
 
 @dataclass
@@ -121,18 +86,11 @@ class QuickTakesDomain(Domain):
     def collections(self) -> dict[str, list[Collection]]:
         return self.data["collections"]
 
-    _cache: dict[str, Any] | None = None  # derived lookups, rebuilt when questions change
-
-    def _cached(self, name: str, compute: Any) -> Any:
-        if self._cache is None:
-            self._cache = {}
-        if name not in self._cache:
-            self._cache[name] = compute()
-        return self._cache[name]
+    _placements: Placements | None = None  # derived from the pages, see where()
 
     def add_question(self, record: QuestionRecord) -> None:
         self.page(record.docname).questions.append(record)
-        self._cache = None
+        self._placements = None
 
     def page(self, docname: str) -> PageMeta:
         return self.pages.setdefault(docname, PageMeta())
@@ -141,12 +99,12 @@ class QuickTakesDomain(Domain):
         self.collections.setdefault(docname, []).append(collection)
 
     def clear_doc(self, docname: str) -> None:
-        self._cache = None
+        self._placements = None
         self.pages.pop(docname, None)
         self.collections.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
-        self._cache = None
+        self._placements = None
         wanted = set(docnames)
         for key in ("pages", "collections"):
             for docname, value in otherdata[key].items():
@@ -156,67 +114,22 @@ class QuickTakesDomain(Domain):
     # -- where questions are -------------------------------------------------------------
 
     def ordered_placements(self) -> list[QuestionRecord]:
-        """QuestionRecords in document order: the toctree's reading order, then within a page."""
+        """QuestionRecords in reading order: the toctree's order, then within a page."""
+        order = {docname: index for index, docname in enumerate(document_order(self.env))}
+        return sorted(
+            self.placements, key=lambda p: (order.get(p.docname, len(order)), p.docname, p.position)
+        )
 
-        def compute() -> list[QuestionRecord]:
-            order = {docname: index for index, docname in enumerate(document_order(self.env))}
-            return sorted(
-                self.placements,
-                key=lambda p: (order.get(p.docname, len(order)), p.docname, p.position),
-            )
-
-        return self._cached("ordered", compute)
-
-    def owners(self) -> dict[str, QuestionRecord]:
-        """The placement owning each automatic label: the first full rendering in document
-        order (a list's fallback rendering only when there is no other)."""
-
-        def compute() -> dict[str, QuestionRecord]:
-            owners: dict[str, QuestionRecord] = {}
-            for placement in self._by_preference(PAGE_OR_FULL_FIRST):
-                owners.setdefault(placement.label, placement)
-            return owners
-
-        return self._cached("owners", compute)
-
-    def canonical(self) -> dict[str, QuestionRecord]:
-        """Each question's canonical place, by id and by slug: its own page if it has one,
-        else its first full rendering, else a list's fallback rendering."""
-
-        def compute() -> dict[str, QuestionRecord]:
-            places: dict[str, QuestionRecord] = {}
-            for placement in self._by_preference(PAGE_FIRST):
-                places.setdefault(placement.key.lower(), placement)
-                if placement.slug:
-                    places.setdefault(placement.slug.lower(), placement)
-            return places
-
-        return self._cached("canonical", compute)
-
-    def devoted_pages(self) -> dict[tuple[str, str], str]:
-        """For each question (key, answer digest), the first page devoted to it alone: its
-        own page first, then in document order."""
-
-        def compute() -> dict[tuple[str, str], str]:
-            first: dict[tuple[str, str], tuple[int, int, str]] = {}
-            for rank, docname in enumerate(document_order(self.env)):
-                page = self.pages.get(docname)
-                shown = [q for q in page.questions if q.kind != FALLBACK] if page else []
-                if len(shown) == 1:
-                    identity = (shown[0].key, shown[0].digest)
-                    candidate = (PAGE_FIRST[shown[0].kind], rank, docname)
-                    first[identity] = min(first.get(identity, candidate), candidate)
-            return {identity: place[2] for identity, place in first.items()}
-
-        return self._cached("devoted", compute)
-
-    def _by_preference(self, rank: dict[str, int]) -> list[QuestionRecord]:
-        ordered = self.ordered_placements()
-        return sorted(ordered, key=lambda p: rank[p.kind])  # stable: document order within
+    def where(self) -> Placements:
+        """Where every question belongs (see :mod:`.placement`); recomputed when the
+        questions change."""
+        if self._placements is None:
+            self._placements = Placements(self.ordered_placements())
+        return self._placements
 
     def find(self, target: str) -> QuestionRecord | None:
         """The canonical place of the question with this id or slug."""
-        return self.canonical().get(target.strip().lower())
+        return self.where().find(target)
 
     # -- references ----------------------------------------------------------------------
 
@@ -224,7 +137,7 @@ class QuickTakesDomain(Domain):
         self, builder: Builder, fromdocname: str, target: str, contnode: nodes.Element | None
     ) -> nodes.reference | None:
         """Resolve ``quicktake-<id>`` to the question's first rendering."""
-        owner = self.owners().get(target.lower())
+        owner = self.where().owners.get(target.lower())
         if owner is None:
             return None
         return _refnode(builder, fromdocname, owner, contnode)
@@ -270,7 +183,7 @@ class QuickTakesDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         """Questions for ``objects.inv`` (intersphinx): by id, and by slug (not searched)."""
         seen: set[str] = set()
-        for place in self._by_preference(PAGE_FIRST):
+        for place in self.where().by_preference:
             if place.kind == FALLBACK or place.key in seen:
                 continue
             seen.add(place.key)
@@ -280,28 +193,13 @@ class QuickTakesDomain(Domain):
 
     def check_duplicate_ids(self) -> None:
         """Warn once for each id that two files use with different answers."""
-        first: dict[str, QuestionRecord] = {}
-        reported: set[tuple[str, str]] = set()
-        for placement in self.ordered_placements():
-            if not placement.id:
-                continue
-            seen = first.setdefault(placement.id, placement)
-            if seen.digest == placement.digest or seen.path == placement.path:
-                continue
-            pair = (placement.id, placement.digest)
-            if pair in reported:
-                continue
-            reported.add(pair)
+        for first, other in id_conflicts(self.ordered_placements()):
             warn(
-                f"question id {placement.id!r} is used by {seen.path} and by "
-                f"{placement.path} with different answers; references go to the first",
+                f"question id {other.id!r} is used by {first.path} and by "
+                f"{other.path} with different answers; references go to the first",
                 Subtype.DUPLICATE_ID,
-                path=placement.path,
+                path=other.path,
             )
-
-
-PAGE_FIRST = {PAGE: 0, FULL: 1, FALLBACK: 2}
-PAGE_OR_FULL_FIRST = {PAGE: 0, FULL: 0, FALLBACK: 1}
 
 
 def _refnode(
@@ -390,7 +288,7 @@ def outdated_collections(
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency`` handler (reading is over: the toctrees are complete)."""
     domain = get_domain(env)
-    domain._cache = None
+    domain._placements = None
     domain.check_duplicate_ids()
 
 

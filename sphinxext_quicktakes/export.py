@@ -13,25 +13,12 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .domain import PAGE_FIRST, QuestionRecord, get_domain
+from .domain import get_domain
 from .head import WEB_BUILDERS, base_url
+from .placement import QuestionRecord
 
 EXPORT_NAME = "quicktakes.json"
 EXPORT_VERSION = 1
-
-
-def collect(app: Sphinx) -> list[QuestionRecord]:
-    """Each distinct question once, at its canonical place (its own page first), listed
-    where it first appears in document order."""
-    ordered = get_domain(app.env).ordered_placements()
-    chosen: dict[tuple[str, str], tuple[int, QuestionRecord]] = {}
-    for index, record in enumerate(ordered):
-        identity = (record.key, record.digest)
-        if identity not in chosen:
-            chosen[identity] = (index, record)
-        elif PAGE_FIRST[record.kind] < PAGE_FIRST[chosen[identity][1].kind]:
-            chosen[identity] = (chosen[identity][0], record)
-    return [record for _, record in sorted(chosen.values(), key=lambda item: item[0])]
 
 
 def entry(app: Sphinx, record: QuestionRecord, base: str) -> dict[str, Any]:
@@ -56,7 +43,7 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished`` handler: write ``quicktakes.json``."""
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
-    records = collect(app)
+    records = get_domain(app.env).where().distinct  # each question once, canonical place
     if not app.config.quicktakes_export or not records:  # no question: no file
         return
     base = base_url(app)

@@ -19,14 +19,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from .directives import answer_children
-from .domain import (
-    FALLBACK,
-    PageMeta,
-    QuestionRecord,
-    document_order,
-    get_domain,
-)
+from .domain import PageMeta, document_order, get_domain
 from .errors import Subtype
+from .placement import FALLBACK, QuestionRecord
 from .structured import structured_data
 from .text import plain_text
 from .warnings import warn
@@ -264,7 +259,7 @@ def add_head_tags(
 def canonical_url(app: Sphinx, question: QuestionRecord, pagename: str, base: str) -> str:
     """For a page devoted to a cross-listed question: the URL of the first page devoted to
     it, when that is another page."""
-    first = get_domain(app.env).devoted_pages().get((question.key, question.digest))
+    first = get_domain(app.env).where().devoted.get(question.identity)
     return "" if first in (None, pagename) else page_url(app, first, base)
 
 

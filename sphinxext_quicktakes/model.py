@@ -22,6 +22,7 @@ from frontmatter import YAMLHandler
 from . import dates
 from .errors import QuickTakesError, Subtype
 from .markdown import decode_escaped_newlines, has_escaped_newlines
+from .placement import Identity, identify
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
@@ -123,10 +124,14 @@ class Question:
         return Path(name).stem
 
     @property
+    def identity(self) -> Identity:
+        """What makes two files the same question (see :mod:`.placement`)."""
+        return identify(self.id, self.slug, self.answer_digest)
+
+    @property
     def label(self) -> str:
         """The automatic label, ``quicktake-<id>`` (or the slug when there is no id)."""
-        key = self.id if self.id not in (None, "") else self.slug
-        return f"quicktake-{key}".lower()
+        return f"quicktake-{self.identity.key}".lower()
 
     def formatted_date(self, language: str | None = None) -> str:
         """The date in the file's Moment.js ``date_format``; empty when it cannot be shown."""

@@ -90,25 +90,6 @@ def select(questions: Iterable[Question], selection: Selection) -> list[Question
     return chosen if selection.limit is None else chosen[: selection.limit]
 
 
-def same_question(a: Question, b: Question) -> bool:
-    """One question cross-listed in several files: same id, same answer."""
-    return a.id is not None and a.id == b.id and a.answer_digest == b.answer_digest
-
-
-def first_listings(questions: Iterable[Question]) -> list[Question]:
-    """Questions with cross-listed copies removed: the first listing of each stays."""
-    kept: list[Question] = []
-    seen: set[tuple[str, str]] = set()
-    for question in questions:
-        if question.id is not None:
-            key = (str(question.id), question.answer_digest)
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(question)
-    return kept
-
-
 def group_by_subject(questions: Iterable[Question]) -> list[tuple[str, list[Question]]]:
     """Questions grouped by subject, subjects in sorted (case-insensitive) order."""
     groups: dict[str, list[Question]] = {}

@@ -1,0 +1,162 @@
+"""Which question is which, and where each one belongs (no Sphinx).
+
+A question is identified by its key (the id, else the file slug) and a fingerprint of its
+answer: two files with the same key and answer are one question listed twice (cross-listed
+in two subjects), the same id with another answer is a conflict. The domain, collections,
+``quicktakes.json`` and ``quicktakes check`` all ask this module; none decides on its own.
+
+A question shown in several places has one canonical place: its own page (``PAGE``), else
+its first full rendering (``FULL``) in reading order, else the fallback rendering a
+``:display: list`` keeps for it (``FALLBACK``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+#: Kinds of placement, in the order they are preferred as a question's canonical place.
+PAGE, FULL, FALLBACK = "page", "full", "fallback"
+PREFERENCE = {PAGE: 0, FULL: 1, FALLBACK: 2}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What makes two renderings the same question."""
+
+    key: str  # the id as text, else the file slug
+    digest: str  # fingerprint of the answer
+    by_id: bool  # whether the key is an id (ids must be unique across files)
+
+
+def identify(id: object, slug: str, digest: str) -> Identity:
+    """The identity of a question with this id (None or "" when it has none), slug and
+    answer fingerprint."""
+    has_id = id is not None and id != ""
+    return Identity(str(id) if has_id else slug, digest, has_id)
+
+
+class Identified(Protocol):
+    """A question file, loaded or rendered."""
+
+    @property
+    def identity(self) -> Identity: ...
+
+    @property
+    def path(self) -> str: ...
+
+
+T = TypeVar("T", bound=Identified)
+
+
+def distinct(items: Iterable[T]) -> list[T]:
+    """The first of each question, in the given order (cross-listed copies dropped)."""
+    seen: set[Identity] = set()
+    kept: list[T] = []
+    for item in items:
+        if item.identity not in seen:
+            seen.add(item.identity)
+            kept.append(item)
+    return kept
+
+
+def id_conflicts(items: Iterable[T]) -> list[tuple[T, T]]:
+    """``(first, other)``: an id used by another file with a different answer; once per
+    id and answer, ``first`` being the first file with that id in the given order."""
+    first: dict[str, T] = {}
+    reported: set[Identity] = set()
+    conflicts: list[tuple[T, T]] = []
+    for item in items:
+        identity = item.identity
+        if not identity.by_id:
+            continue
+        seen = first.setdefault(identity.key, item)
+        if seen.identity == identity or seen.path == item.path or identity in reported:
+            continue
+        reported.add(identity)
+        conflicts.append((seen, item))
+    return conflicts
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """One rendering of a question in a document: where it is, and what the ``<head>``,
+    JSON-LD, references and ``quicktakes.json`` need of it."""
+
+    docname: str
+    anchor: str  # the HTML id of the question's section
+    position: int  # order within the document
+    kind: str  # PAGE: the question's own page; FULL; FALLBACK: shown in full by a list
+    id: str  # the question id as text ("" when the file has none)
+    slug: str  # the file_name stem
+    label: str  # automatic label, ``quicktake-<id>``
+    heading: str
+    question: str
+    subject: str
+    keywords: tuple[str, ...]
+    date: str  # ISO 8601, or ""
+    author: str
+    description: str  # seo.page_description
+    seo_title: str
+    answer: str  # Markdown, as rendered
+    text: str  # the rendered answer as plain text (see text.plain_text)
+    auto_description: str  # its first sentences without math (see text.description)
+    digest: str  # fingerprint of the answer
+    path: str  # the question file
+    meta: bool = True  # False with :no-meta: or quicktakes_meta = False
+
+    @property
+    def identity(self) -> Identity:
+        return identify(self.id, self.slug, self.digest)
+
+    @property
+    def key(self) -> str:
+        """What identifies the question: its id, else its slug."""
+        return self.identity.key
+
+
+class Placements:
+    """Where every question of a project belongs, from all its renderings listed in reading
+    order (documents in toctree order, then position within the document)."""
+
+    def __init__(self, records: Sequence[QuestionRecord]) -> None:
+        self.records = list(records)
+        #: every rendering, canonical candidates first (reading order among equals)
+        self.by_preference = sorted(self.records, key=lambda r: PREFERENCE[r.kind])
+        by_preference = self.by_preference
+        #: id or slug (lower case) -> the canonical place
+        self.canonical: dict[str, QuestionRecord] = {}
+        for record in by_preference:
+            self.canonical.setdefault(record.key.lower(), record)
+            if record.slug:
+                self.canonical.setdefault(record.slug.lower(), record)
+        #: automatic label -> the first full rendering (a fallback only when there is none)
+        self.owners: dict[str, QuestionRecord] = {}
+        for record in sorted(self.records, key=lambda r: r.kind == FALLBACK):
+            self.owners.setdefault(record.label, record)
+        #: each question once, at its canonical place, where it is first met
+        self.distinct: list[QuestionRecord] = []
+        best = {r.identity: r for r in reversed(by_preference)}
+        for record in distinct(self.records):
+            self.distinct.append(best[record.identity])
+        self.devoted = self._devoted_pages()
+
+    def find(self, target: str) -> QuestionRecord | None:
+        """The canonical place of the question with this id or slug."""
+        return self.canonical.get(target.strip().lower())
+
+    def _devoted_pages(self) -> dict[Identity, str]:
+        """For each question, the first page that shows it alone (a list's fallback
+        renderings aside): its own page first, then in reading order."""
+        shown: dict[str, list[QuestionRecord]] = {}
+        for record in self.records:
+            if record.kind != FALLBACK:
+                shown.setdefault(record.docname, []).append(record)
+        devoted: dict[Identity, tuple[int, int, str]] = {}
+        for rank, (docname, records) in enumerate(shown.items()):
+            if len(records) == 1:
+                candidate = (PREFERENCE[records[0].kind], rank, docname)
+                identity = records[0].identity
+                devoted[identity] = min(devoted.get(identity, candidate), candidate)
+        return {identity: place[2] for identity, place in devoted.items()}
