@@ -17,6 +17,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .config import setup_config
     from .directives import setup_directives
     from .domain import setup_domain
+    from .elements import setup_elements
     from .export import setup_export
     from .head import setup_head
     from .latex import setup_latex
@@ -25,6 +26,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.setup_extension("myst_parser")  # answers are rendered with MyST's renderer
     setup_config(app)  # quicktakes_* values, validated at config-inited
+    setup_elements(app)  # the extension's own nodes: question, byline, related list...
     setup_pages(app)  # question files as pages (quicktakes_pages), or not pages at all
     setup_domain(app)  # where questions are: labels, the quicktake role, objects.inv
     setup_render(app)  # answer Markdown through MyST, links inside answers
@@ -36,7 +38,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -12,9 +12,9 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from . import elements
 from .directives import (
     BYLINE_SEPARATOR,
-    answer_children,
     load_for_directive,
     question_nodes,
     sections_allowed,
@@ -137,14 +137,13 @@ class QuickTakesDirective(SphinxDirective):
             bank = self._bank(question.path)
             if first is question:
                 kind = FULL if full else FALLBACK
-                rendered = question_nodes(
+                shown = question_nodes(
                     self, question, classes=classes, meta=meta, kind=kind, bank=bank
                 )
-                self._summaries[question.path] = _summary_of(rendered)
+                self._summaries[question.path] = summary(shown.answer)
+                (out if full else fallbacks).append(shown.node)
                 if full:
-                    out.extend(rendered)
                     continue
-                fallbacks.extend(rendered)
             # a list entry, or a cross-listed copy: a link to the canonical place
             out.append(self._entry(question, self._summaries.get(first.path, [])))
         return _merge_lists(out) + fallbacks
@@ -155,7 +154,7 @@ class QuickTakesDirective(SphinxDirective):
         inside = [root for root in roots if path.startswith(root.rstrip("/") + "/")]
         return max(inside, key=len) if inside else ""
 
-    def _entry(self, question: Question, summary: list[nodes.Node]) -> nodes.bullet_list:
+    def _entry(self, question: Question, summary: list[nodes.Node]) -> elements.entry_list:
         """A list entry: linked heading, byline, the answer's first sentence."""
         key = "" if question.id is None else str(question.id)
         link = addnodes.pending_xref(
@@ -172,17 +171,11 @@ class QuickTakesDirective(SphinxDirective):
         byline = question.byline(self.config.language)
         if byline:
             text = BYLINE_SEPARATOR.join(byline)
-            item += nodes.paragraph(text, text, classes=["quicktake-byline"])
+            item += elements.byline(text, text, classes=["quicktake-byline"])
         if summary:
             copies = [node.deepcopy() for node in summary]
             item += nodes.paragraph("", "", *copies, classes=["quicktake-summary"])
-        return nodes.bullet_list("", item, classes=["quicktakes-list", *self._classes])
-
-
-def _summary_of(rendered: list[nodes.Node]) -> list[nodes.Node]:
-    """The first sentence of a rendered question's answer (parsed once, read here)."""
-    question = rendered[0] if rendered else None
-    return summary(answer_children(question)) if isinstance(question, nodes.Element) else []
+        return elements.entry_list("", item, classes=["quicktakes-list", *self._classes])
 
 
 def _why_empty(patterns: tuple[str, ...], found: Found, loaded: list[Question]) -> str:
@@ -208,12 +201,7 @@ def _merge_lists(parts: list[nodes.Node]) -> list[nodes.Node]:
     merged: list[nodes.Node] = []
     for part in parts:
         previous = merged[-1] if merged else None
-        if (
-            isinstance(part, nodes.bullet_list)
-            and isinstance(previous, nodes.bullet_list)
-            and "quicktakes-list" in part["classes"]
-            and "quicktakes-list" in previous["classes"]
-        ):
+        if isinstance(part, elements.entry_list) and isinstance(previous, elements.entry_list):
             previous.extend(part.children)
         else:
             merged.append(part)
@@ -230,23 +218,13 @@ class PruneFallbacks(SphinxPostTransform):
     default_priority = 5  # before references are resolved
 
     def run(self, **kwargs: Any) -> None:
-        domain = get_domain(self.env)
-        where = domain.where()
-        for box in list(self.document.findall(nodes.container)):
-            if "quicktake" not in box["classes"] or "quicktake-fallback" not in box["classes"]:
+        where = get_domain(self.env).where()
+        for node in list(self.document.findall(elements.question)):
+            if node["kind"] != FALLBACK:
                 continue
-            key = box.get("quicktakes_key", "").lower()
-            place = where.find(key)
-            if (
-                place is None
-                or place.kind != FALLBACK
-                or (
-                    place.docname,
-                    place.anchor,
-                )
-                != (self.env.docname, box["ids"][0])
-            ):
-                box.parent.remove(box)
+            place = where.find(node["key"])
+            if place is None or (place.docname, place.anchor) != (self.env.docname, node["ids"][0]):
+                node.parent.remove(node)
 
 
 def setup_collection(app: Sphinx) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from . import elements
 from .compat import host_renderer
 from .domain import get_domain
 from .errors import QuickTakesError, Subtype
@@ -75,11 +76,11 @@ def unique_anchor(document: nodes.document, label: str) -> str:
     return anchor
 
 
-def _byline(question: Question, language: str | None) -> nodes.paragraph | None:
+def _byline(question: Question, language: str | None) -> elements.byline | None:
     parts = question.byline(language)
     if not parts:
         return None
-    paragraph = nodes.paragraph(classes=["quicktake-byline"])
+    paragraph = elements.byline(classes=["quicktake-byline"])
     classes = ["quicktake-date", "quicktake-author", "quicktake-subject"]
     if not question.formatted_date(language):
         classes.pop(0)
@@ -104,7 +105,7 @@ def _index_entries(question: Question, anchor: str) -> addnodes.index:
 
 def _related(question: Question) -> list[nodes.Element]:
     """A 'Related questions' list: links resolved later (see ``QuickTakesDomain``)."""
-    items = nodes.bullet_list(classes=["quicktake-related"])
+    items = elements.related_list(classes=["quicktake-related"])
     for article in question.related:
         xref = addnodes.pending_xref(
             "",
@@ -117,8 +118,17 @@ def _related(question: Question) -> list[nodes.Element]:
             quicktakes_url=article.url,
         )
         items += nodes.list_item("", nodes.paragraph("", "", xref))
-    title = nodes.rubric("Related questions", "Related questions", classes=["quicktake-related"])
+    title = elements.related_title(
+        "Related questions", "Related questions", classes=["quicktake-related"]
+    )
     return [title, items]
+
+
+class Shown(NamedTuple):
+    """A rendered question and the nodes of its answer (within it)."""
+
+    node: elements.question
+    answer: list[nodes.Node]
 
 
 def question_nodes(
@@ -129,29 +139,29 @@ def question_nodes(
     meta: bool = True,
     kind: str = FULL,
     bank: str | None = None,
-) -> list[nodes.Node]:
-    """Nodes for one question: a section (or a container with a rubric where sections
-    are not allowed, and for a list's fallback rendering) with heading, question text,
-    byline, answer, body and related questions."""
+) -> Shown:
+    """One question: a section (or a box with a rubric where sections are not allowed,
+    and for a list's fallback rendering) with heading, question text, byline, answer,
+    body and related questions; recorded in the domain."""
     env, config = directive.env, directive.config
     document = directive.state.document
     allow_sections = kind != FALLBACK and sections_allowed(directive)
     position = _next_position(directive)
     anchor = unique_anchor(document, question.label)
 
-    container: nodes.Element
+    container: elements.question_section | elements.question_box
     title: nodes.Element
     if allow_sections:
-        container = nodes.section(ids=[anchor])
+        container = elements.question_section(ids=[anchor])
         title = nodes.title(question.heading, question.heading)
     else:
-        container = nodes.container(ids=[anchor])
+        container = elements.question_box(ids=[anchor])
         title = nodes.rubric(question.heading, question.heading)
     document.ids[anchor] = container
+    container["kind"], container["key"] = kind, question.identity.key
     container["classes"] += ["quicktake", *(classes or [])]
-    if kind == FALLBACK:  # see collection.PruneFallbacks
+    if kind == FALLBACK:
         container["classes"].append("quicktake-fallback")
-        container["quicktakes_key"] = str(question.id) if question.id is not None else question.slug
     directive.set_source_info(container)
     container.append(title)
     named = title if isinstance(title, nodes.rubric) else container
@@ -170,7 +180,7 @@ def question_nodes(
         register_labels=kind != FALLBACK,
     )
     if question.shows_question_text:
-        text_box = nodes.container(classes=["quicktake-question"])
+        text_box = elements.question_text(classes=["quicktake-question"])
         question_source = replace(source, line=question.lines.get("question"), warned=set())
         render_answer(
             prepare_answer(question.question, unescape=False),
@@ -184,8 +194,6 @@ def question_nodes(
     if byline is not None:
         container.append(byline)
     markdown = question.answer + (f"\n\n{question.body}" if question.body else "")
-    start = len(container.children)
-    container["quicktakes_answer_start"] = start  # see answer_children
     render_answer(
         prepare_answer(markdown, unescape=False),
         document=document,
@@ -193,7 +201,7 @@ def question_nodes(
         source=source,
         allow_sections=allow_sections,
     )
-    answer = container.children[start:]
+    answer = elements.answer_of(container)
     if config.quicktakes_related and question.related:
         container.extend(_related(question))
 
@@ -226,20 +234,7 @@ def question_nodes(
     page = domain.page(env.docname)
     page.mhchem = page.mhchem or uses_mhchem(markdown)
     page.noindex = page.noindex or question.no_index
-    return [container]
-
-
-def answer_children(question: nodes.Element) -> list[nodes.Node]:
-    """The nodes of a rendered question that show its answer (no related list)."""
-    start = question.get("quicktakes_answer_start")
-    if start is None:
-        return []
-    out = []
-    for child in question.children[start:]:
-        if isinstance(child, nodes.Element) and "quicktake-related" in child["classes"]:
-            break
-        out.append(child)
-    return out
+    return Shown(container, answer)
 
 
 class QuickTakeDirective(SphinxDirective):
@@ -263,13 +258,14 @@ class QuickTakeDirective(SphinxDirective):
         question = load_for_directive(self, path)
         if question is None:
             return []
-        return question_nodes(
+        shown = question_nodes(
             self,
             question,
             classes=self.options.get("class"),
             meta="no-meta" not in self.options,
             kind=self.kind,
         )
+        return [shown.node]
 
     def question_path(self) -> str | None:
         """The file the argument names, as written: relative to the document, or to the

@@ -18,10 +18,10 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .directives import answer_children
+from . import elements
 from .domain import PageMeta, document_order, get_domain
 from .errors import Subtype
-from .placement import FALLBACK, QuestionRecord
+from .placement import QuestionRecord
 from .structured import structured_data
 from .text import plain_text
 from .warnings import warn
@@ -94,20 +94,13 @@ def page_meta(app: Sphinx, pagename: str) -> PageMeta | None:
     return merged if merged.questions else None
 
 
-def elements_by_id(doctree: nodes.document) -> dict[str, nodes.Element]:
-    """Every element of the resolved doctree by each of its ids (one walk per page)."""
-    return {i: node for node in doctree.findall(nodes.Element) for i in node["ids"]}
-
-
-def shown_questions(page: PageMeta, ids: dict[str, nodes.Element]) -> list[QuestionRecord]:
-    """The page's questions still in the written page (a list's fallback renderings are
-    dropped when the question is shown elsewhere)."""
-    return [q for q in page.questions if q.kind != FALLBACK or q.anchor in ids]
-
-
-def answer_text(question: nodes.Element | None) -> str:
-    """The visible text of an answer, from the question's node in the resolved doctree."""
-    return "" if question is None else plain_text(answer_children(question))
+def shown_questions(
+    page: PageMeta, doctree: nodes.document
+) -> list[tuple[QuestionRecord, elements.question]]:
+    """The page's questions still in the written page, with their nodes (a list's fallback
+    renderings are dropped when the question is shown elsewhere)."""
+    shown = {anchor: node for node in doctree.findall(elements.question) for anchor in node["ids"]}
+    return [(q, shown[q.anchor]) for q in page.questions if q.anchor in shown]
 
 
 def author_tags(doctree: nodes.document) -> set[str]:
@@ -222,8 +215,8 @@ def add_head_tags(
     page = page_meta(app, pagename)
     if page is None:
         return
-    ids = elements_by_id(doctree)
-    questions = shown_questions(page, ids)
+    shown = shown_questions(page, doctree)
+    questions = [record for record, _ in shown]
     web = app.builder.name in WEB_BUILDERS
     base = base_url(app) if web else ""
     url = page_url(app, pagename, base)
@@ -247,7 +240,7 @@ def add_head_tags(
         data = structured_data(
             app.config.quicktakes_jsonld,
             questions,
-            {q.anchor: answer_text(ids.get(q.anchor)) for q in questions},
+            {record.anchor: plain_text(elements.answer_of(node)) for record, node in shown},
             url=url,
             language=app.config.language or "en",
         )

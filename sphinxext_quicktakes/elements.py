@@ -1,0 +1,83 @@
+"""The extension's own doctree nodes.
+
+Each is a subclass of the docutils node it looks like, so every builder (HTML, LaTeX, EPUB,
+text, man pages, third-party ones) writes it as it writes the base node: Sphinx's
+translators look visitors up along the class's MRO. Each keeps its base's ``tagname``, which
+code that tests ``node.tagname`` (the standard domain's section labels, XML output) sees.
+The extension finds its own nodes by class, never by a CSS class or a hidden attribute.
+"""
+
+# ruff: noqa: N801  (docutils node classes are lower case, like Sphinx's own)
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+
+class question(nodes.Element):
+    """A rendered question: heading, question text, byline, answer, related list.
+
+    Attributes: ``kind`` (see :mod:`.placement`) and ``key`` (the id, else the slug)."""
+
+
+class question_section(question, nodes.section):
+    """A question where sections are allowed: its heading is a section title."""
+
+    tagname = "section"
+
+
+class question_box(question, nodes.container):
+    """A question where sections are not allowed (and a list's fallback rendering): its
+    heading is a rubric."""
+
+    tagname = "container"
+
+
+class question_text(nodes.container):
+    """The question's own text, when it says more than the heading."""
+
+    tagname = "container"
+
+
+class byline(nodes.paragraph):
+    """Date, author and subject."""
+
+    tagname = "paragraph"
+
+
+class related_title(nodes.rubric):
+    """The heading of the related questions."""
+
+    tagname = "rubric"
+
+
+class related_list(nodes.bullet_list):
+    """Links to the question's related questions."""
+
+    tagname = "bullet_list"
+
+
+class entry_list(nodes.bullet_list):
+    """A collection's list entries (``:display: list`` and cross-listed copies)."""
+
+    tagname = "bullet_list"
+
+
+ELEMENTS = (question, question_section, question_box, question_text, byline, related_title,
+            related_list, entry_list)  # fmt: skip
+NOT_ANSWER = (addnodes.index, question_text, byline, related_title, related_list)
+
+
+def answer_of(node: question) -> list[nodes.Node]:
+    """The nodes of a rendered question that show its answer: all but the heading, the
+    index entries, the question text, the byline and the related questions."""
+    return [child for child in node.children[1:] if not isinstance(child, NOT_ANSWER)]
+
+
+def setup_elements(app: Sphinx) -> None:
+    """Register the nodes with docutils (visitors come from their base classes).
+
+    ``override``: every Sphinx application in one process registers them again."""
+    for element in ELEMENTS:
+        app.add_node(element, override=True)
