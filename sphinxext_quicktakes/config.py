@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sphinx.application import Sphinx
-from sphinx.config import Config
+from sphinx.config import ENUM, Config
 
 from .errors import Subtype
 from .model import DEFAULT_MAX_FILE_SIZE
@@ -15,17 +15,56 @@ from .pages import valid_pages_setting
 from .warnings import warn
 
 
+def is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def is_optional_text(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def is_positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def are_names(value: Any) -> bool:
+    """A list of directive or role names."""
+    return isinstance(value, list | tuple) and all(isinstance(v, str) and v for v in value)
+
+
+def one_of(*choices: Any) -> Callable[[Any], bool]:
+    """One of ``choices``, of the same type (``1`` is not ``True``)."""
+    return lambda value: any(type(value) is type(c) and value == c for c in choices)
+
+
 @dataclass(frozen=True)
 class Option:
-    """One ``quicktakes_*`` configuration value."""
+    """One ``quicktakes_*`` configuration value: Sphinx checks and converts it by
+    ``types`` (``-D`` overrides, ``sphinx-build`` type warnings); ``valid`` says whether
+    the extension can use it, at ``config-inited``, before Sphinx's own type check."""
 
     name: str
     default: Any
     rebuild: Literal["", "env", "html"]
     types: tuple[type, ...]
     help: str
-    choices: tuple[Any, ...] = ()
-    valid: Callable[[Any], bool] | None = None  # a check beyond the type
+    valid: Callable[[Any], bool] | None = None
+    choices: tuple[Any, ...] = ()  # instead of valid: one of these
+
+    def usable(self, value: Any) -> bool:
+        """Whether the extension can use ``value``."""
+        if self.choices:
+            return one_of(*self.choices)(value)
+        return self.valid is None or self.valid(value)
+
+    @property
+    def sphinx_types(self) -> tuple[type, ...] | ENUM:
+        """``types`` for ``add_config_value``."""
+        return ENUM(*self.choices) if self.choices else self.types
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -46,6 +85,7 @@ OPTIONS: tuple[Option, ...] = (
         (bool,),
         "Add <meta name='description'> and <meta name='keywords'> from each question's "
         "seo block to the HTML page that shows it.",
+        valid=is_bool,
     ),
     Option(
         "quicktakes_raw_html",
@@ -54,6 +94,7 @@ OPTIONS: tuple[Option, ...] = (
         (bool,),
         "Pass raw HTML in answers through to HTML output. Off by default: question banks "
         "are untrusted, so raw HTML is shown as text.",
+        valid=is_bool,
     ),
     Option(
         "quicktakes_answer_directives",
@@ -63,6 +104,7 @@ OPTIONS: tuple[Option, ...] = (
         "MyST directives answers may use beyond the safe default set (admonitions, "
         "code-block, math, list-table, csv-table, table, figure, image). Only for banks you "
         "trust: 'raw' also enables raw passthrough, 'include' file insertion.",
+        valid=are_names,
     ),
     Option(
         "quicktakes_answer_roles",
@@ -71,6 +113,7 @@ OPTIONS: tuple[Option, ...] = (
         (list, tuple),
         "MyST roles answers may use beyond the safe default set (sub, sup, abbr, kbd, math, "
         "eq, ref, doc, term, quicktake). Only for banks you trust.",
+        valid=are_names,
     ),
     Option(
         "quicktakes_pages",
@@ -89,6 +132,7 @@ OPTIONS: tuple[Option, ...] = (
         "env",
         (bool,),
         "Show a 'Related questions' list after answers whose files have related_article1..5.",
+        valid=is_bool,
     ),
     Option(
         "quicktakes_site_url",
@@ -97,6 +141,7 @@ OPTIONS: tuple[Option, ...] = (
         (str,),
         "Base URL joined to a related question's url when that question is not in the project "
         "(for example the original site); empty: such entries are plain text.",
+        valid=is_text,
     ),
     Option(
         "quicktakes_index",
@@ -104,6 +149,7 @@ OPTIONS: tuple[Option, ...] = (
         "env",
         (bool,),
         "Add each question to the general index under its keywords and its subject.",
+        valid=is_bool,
     ),
     Option(
         "quicktakes_auto_description",
@@ -112,6 +158,7 @@ OPTIONS: tuple[Option, ...] = (
         (bool,),
         "When a question has no seo.page_description, describe the page with the first "
         "sentences of its answer (plain text, at most 160 characters).",
+        valid=is_bool,
     ),
     Option(
         "quicktakes_base_url",
@@ -120,6 +167,7 @@ OPTIONS: tuple[Option, ...] = (
         (str,),
         "Where the site is published, for og:url, the canonical link and absolute URLs in "
         "JSON-LD and quicktakes.json. Empty: html_baseurl, else READTHEDOCS_CANONICAL_URL.",
+        valid=is_text,
     ),
     Option(
         "quicktakes_title",
@@ -129,6 +177,7 @@ OPTIONS: tuple[Option, ...] = (
         "The <title> of a page devoted to one question: None keeps Sphinx's, 'seo' uses "
         "seo.title, or a format string with {heading}, {subject}, {project}, {seo_title}, "
         "{author}, {title}.",
+        valid=is_optional_text,
     ),
     Option(
         "quicktakes_jsonld",
@@ -146,6 +195,7 @@ OPTIONS: tuple[Option, ...] = (
         (bool,),
         "Write quicktakes.json (every question, with its page URL and answer) at the root of "
         "HTML builds.",
+        valid=is_bool,
     ),
     Option(
         "quicktakes_pdf_metadata",
@@ -154,6 +204,7 @@ OPTIONS: tuple[Option, ...] = (
         (bool,),
         "Put the questions' keywords and subjects into the PDF's metadata (hyperref "
         "pdfkeywords and pdfsubject) in LaTeX builds.",
+        valid=is_bool,
     ),
     Option(
         "quicktakes_follow_symlinks",
@@ -162,6 +213,7 @@ OPTIONS: tuple[Option, ...] = (
         (bool,),
         "Let quicktakes globs follow symlinked folders and files that lead outside the source "
         "directory (loops are still never followed twice).",
+        valid=is_bool,
     ),
     Option(
         "quicktakes_max_file_size",
@@ -169,24 +221,17 @@ OPTIONS: tuple[Option, ...] = (
         "env",
         (int,),
         "Question files larger than this many bytes are refused with a warning.",
+        valid=is_positive_int,
     ),
 )
 
 
 def check_config(app: Sphinx, config: Config) -> None:
-    """``config-inited`` handler: warn about bad values and fall back to the default."""
+    """``config-inited`` handler: a value the extension cannot use warns and falls back to
+    the default (before Sphinx's type check, which then has nothing to add)."""
     for option in OPTIONS:
         value = getattr(config, option.name)
-        bad = (isinstance(value, bool) and bool not in option.types) or not isinstance(
-            value, option.types
-        )
-        if not bad and option.choices:
-            bad = value not in option.choices or (
-                isinstance(value, int) and not isinstance(value, bool) and bool in option.types
-            )
-        if not bad and option.valid is not None:
-            bad = not option.valid(value)
-        if bad:
+        if not option.usable(value):
             warn(
                 f"{option.name} = {value!r} is not valid; using {option.default!r}",
                 Subtype.CONFIG,
@@ -197,5 +242,5 @@ def check_config(app: Sphinx, config: Config) -> None:
 def setup_config(app: Sphinx) -> None:
     """Register the configuration values."""
     for option in OPTIONS:
-        app.add_config_value(option.name, option.default, option.rebuild, types=option.types)
-    app.connect("config-inited", check_config)
+        app.add_config_value(option.name, option.default, option.rebuild, types=option.sphinx_types)
+    app.connect("config-inited", check_config, priority=790)  # Sphinx's check: 800

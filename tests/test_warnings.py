@@ -107,6 +107,40 @@ def test_bad_config_value_warns_and_falls_back(build) -> None:
     assert result.html().select_one("section.quicktake h3") is not None
 
 
+@pytest.mark.parametrize(
+    ("setting", "value", "default"),
+    [
+        ("quicktakes_meta", "'no'", True),  # a string, not a bool
+        ("quicktakes_max_file_size", "-5", 1_048_576),
+        ("quicktakes_max_file_size", "True", 1_048_576),  # a bool is no size
+        ("quicktakes_jsonld", "'Recipe'", "FAQPage"),
+        ("quicktakes_unescape_newlines", "1", "auto"),  # 1 is not True
+        ("quicktakes_answer_roles", "'raw'", []),  # a string, not a list of names
+        ("quicktakes_title", "3", None),
+    ],
+)
+def test_each_unusable_config_value_warns_once_and_falls_back(
+    build, setting: str, value: str, default: object
+) -> None:
+    result = build(
+        {"index.rst": "Page\n====\n\n.. quicktake:: questions/good/osmosis.md\n"},
+        conf=f"{setting} = {value}",
+    )
+    [warning] = result.warning_lines()  # ours only: Sphinx's type check sees the default
+    assert "[quicktakes.config]" in warning and f"{setting} = {value}" in warning
+    assert getattr(result.app.config, setting) == default
+    assert result.html().select_one("section.quicktake h2") is not None
+
+
+def test_config_values_from_the_command_line_are_converted(build) -> None:
+    page = {"index.rst": "Page\n====\n\n.. quicktake:: questions/good/osmosis.md\n"}
+    result = build(page, confoverrides={"quicktakes_meta": "0", "quicktakes_max_file_size": "9"})
+    assert result.app.config.quicktakes_meta is False  # as with -D quicktakes_meta=0
+    assert result.app.config.quicktakes_max_file_size == 9
+    assert result.html().select_one('meta[name="keywords"]') is None
+    assert "[quicktakes.read]" in result.warnings  # 9 bytes: the file is refused
+
+
 def test_werror_fails_and_keep_going_reports_all(tmp_path: Path) -> None:
     pages = {
         "index.rst": "Page\n====\n\n.. quicktake:: questions/bad/bad-date.md\n\n"
