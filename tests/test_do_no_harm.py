@@ -4,11 +4,11 @@ byte for byte, no warning (with ``-n -W``), no extra file."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from .conftest import sphinx_build
 
 #: ``.buildinfo`` holds a hash of the configuration (the extension adds ``quicktakes_*``
 #: values); ``searchindex.js`` lists the environment version of every extension that has
@@ -87,11 +87,9 @@ def build(srcdir: Path, pages: dict[str, str], extensions: list[str]) -> tuple[P
     for name, text in pages.items():
         (srcdir / name).write_text(text, "utf-8")
     outdir = srcdir / "_build"
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-q", "-b", "html", "-d",
-         str(srcdir / "_doctrees"), str(srcdir), str(outdir)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    proc = sphinx_build(
+        srcdir, outdir, "-nW", "--keep-going", "-q", "-d", str(srcdir / "_doctrees")
+    )
     assert proc.returncode == 0, proc.stderr
     return outdir, proc.stdout + proc.stderr
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 import tracemalloc
 from collections import Counter
@@ -22,7 +19,7 @@ from sphinxext_quicktakes.cli import main
 from sphinxext_quicktakes.errors import QuickTakesError, Subtype
 from sphinxext_quicktakes.model import load_question
 
-from .conftest import QUESTIONS, write_project
+from .conftest import QUESTIONS, sphinx_build, write_project
 
 BAD = sorted(p.name for p in (QUESTIONS / "bad").glob("*.md"))
 VALID = {"bom.md", "crlf.md", "script-injection.md", "tex-injection.md"}  # well-formed files
@@ -355,9 +352,7 @@ def test_werror_and_keep_going_over_the_whole_corpus(tmp_path) -> None:
         "index.rst": "Page\n====\n\n.. quicktakes:: questions/bad/*.md\n   :include-noindex:\n"
     }
     write_project(tmp_path / "src", pages, questions=("bad",))
-    command = [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", "-W", "--keep-going",
-               str(tmp_path / "src"), str(tmp_path / "out")]  # fmt: skip
-    proc = subprocess.run(command, capture_output=True, text=True, env={**os.environ})
+    proc = sphinx_build(tmp_path / "src", tmp_path / "out", "-W", "--keep-going")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     total = sum(sum(expected_problems(name).values()) for name in BAD)
