@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import pickle
 import re
 import shutil
+import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -34,6 +36,44 @@ def load_script(name: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def sphinx_build(
+    srcdir: Path,
+    outdir: Path,
+    *options: str,
+    builder: str = "html",
+    env: Mapping[str, str] | None = None,
+    check: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``sphinx-build`` (``python -m sphinx``) in a subprocess, as a user would:
+    ``--no-color``, the output captured as text. ``options`` come before the folders."""
+    command = [sys.executable, "-m", "sphinx", "--no-color", "-b", builder, *options]
+    return subprocess.run(
+        [*command, str(srcdir), str(outdir)],
+        capture_output=True,
+        text=True,
+        env=None if env is None else dict(env),
+        check=check,
+    )
+
+
+def make_pdf(outdir: Path) -> subprocess.CompletedProcess[str]:
+    """What ``make latexpdf`` does: Sphinx's Makefile (latexmk, xindy for xelatex)."""
+    return subprocess.run(
+        ["make", "-C", str(outdir), "all-pdf"],
+        env={**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error"},
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=900,
+    )
+
+
+def pdf_text(outdir: Path, *, layout: bool = True) -> str:
+    """The text of ``test.pdf`` in ``outdir``, as ``pdftotext`` reads it."""
+    command = ["pdftotext", *(["-layout"] if layout else []), "test.pdf", "-"]
+    return subprocess.run(command, cwd=outdir, capture_output=True, text=True, check=True).stdout
 
 
 @dataclass

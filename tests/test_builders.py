@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import zipfile
 
 import pytest
 from bs4 import BeautifulSoup
+
+from .conftest import make_pdf, pdf_text
 
 INDEX = """\
 Course
@@ -104,24 +104,6 @@ def test_latex_sections_preamble_and_mhchem(build) -> None:
 def test_latex_without_chemistry_has_no_mhchem(build) -> None:
     result = build({"index.rst": INDEX}, buildername="latex")
     assert "mhchem" not in latex_source(result)
-
-
-def make_pdf(outdir) -> subprocess.CompletedProcess[str]:
-    """What ``make latexpdf`` does: Sphinx's Makefile (latexmk, xindy for xelatex)."""
-    return subprocess.run(
-        ["make", "-C", str(outdir), "all-pdf"],
-        env={**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error"},
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=900,
-    )
-
-
-def pdf_text(outdir, *, layout: bool = True) -> str:
-    """The text of ``test.pdf`` in ``outdir``, as ``pdftotext`` reads it."""
-    command = ["pdftotext", *(["-layout"] if layout else []), "test.pdf", "-"]
-    return subprocess.run(command, cwd=outdir, capture_output=True, text=True, check=True).stdout
 
 
 @pytest.mark.latexpdf

@@ -8,9 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
-from .conftest import QUESTIONS, Build, write_project
+from .conftest import QUESTIONS, Build, strip_colors, write_project
 
 OSMOSIS = "How does osmosis move water across a membrane?"
 GAUSS = "What does Gauss's law say about the divergence of the electric field?"
@@ -193,39 +195,58 @@ def test_cross_listed_question_in_each_subject_group_links_to_one_place(build) -
 # -- question pages ------------------------------------------------------------------------
 
 
-def pages_project(myst: bool) -> dict[str, str]:
-    readme = "   README\n" if myst else ""
-    index = f"Home\n====\n\n.. toctree::\n   :glob:\n\n   questions/pages/*\n   other\n{readme}"
-    other = "Other\n=====\n\nSee :quicktake:`cs-17`.\n"
-    return {"index.rst": index, "other.rst": other, "README.md": "# Not a page\n"}
+def html_of(app: SphinxTestApp, page: str) -> BeautifulSoup:
+    return BeautifulSoup((Path(app.outdir) / f"{page}.html").read_text("utf-8"), "lxml")
 
 
-@HOSTS
-def test_question_files_as_pages(build, tmp_path, myst) -> None:
-    srcdir = tmp_path / "src"
-    (srcdir / "questions" / "pages").mkdir(parents=True)
-    for name in ("printf.md", "osmosis.md"):
-        shutil.copy(QUESTIONS / "good" / name, srcdir / "questions" / "pages" / name)
-    result = build(
-        pages_project(myst),
-        myst=myst,
-        conf="quicktakes_pages = ['questions/pages/*.md']",
-    )
-    assert result.warning_lines() == []
+PAGE_ROOTS = pytest.mark.parametrize(
+    "myst",
+    [
+        pytest.param(False, marks=pytest.mark.sphinx("html", testroot="pages-rst")),
+        pytest.param(True, marks=pytest.mark.sphinx("html", testroot="pages-myst")),
+    ],
+    ids=["rst", "myst"],
+)
+
+
+@PAGE_ROOTS
+def test_question_files_as_pages(app: SphinxTestApp, myst: bool) -> None:
+    """tests/roots/test-pages-*: two question files as pages (``quicktakes_pages``), a page
+    with the role, a ``quicktake`` and a list collection over the pages and two more files."""
+    app.build()
+    assert strip_colors(app.warning.getvalue()).strip() == ""
     pages = ["index", "other", "questions/pages/osmosis", "questions/pages/printf"]
     readme = ["README"] if myst else []  # a Markdown page only where the project has them
-    assert sorted(result.app.env.found_docs) == sorted(pages + readme)
-    page = result.html("questions/pages/printf")
+    assert sorted(app.env.found_docs) == sorted(pages + readme)
+    page = html_of(app, "questions/pages/printf")
     assert page.title.get_text().startswith(PRINTF)
     assert page.select_one("section.quicktake > h1").get_text().rstrip("¶") == PRINTF
     assert page.head.find("meta", attrs={"name": "description"})["content"].startswith("Use the")
     assert page.select_one("p.quicktake-byline") is not None
-    link = result.html("other").select_one("a.reference.internal[href*=printf]")
-    assert link["href"] == "questions/pages/printf.html#quicktake-cs-17"
-    toc = [a.get_text() for a in result.html().select(".toctree-wrapper li.toctree-l1 > a")]
+    other = html_of(app, "other")
+    [see] = [p for p in other.select("div.body p") if p.get_text().startswith("See ")]
+    assert see.select_one("a.reference.internal")["href"] == (
+        "questions/pages/printf.html#quicktake-cs-17"
+    )
+    toc = [a.get_text() for a in html_of(app, "index").select(".toctree-wrapper li.toctree-l1 > a")]
     assert toc[:2] == [OSMOSIS, PRINTF]
     # the other question files in the tree are neither pages nor warnings
-    assert not (result.outdir / "questions" / "good" / "osmosis.html").exists()
+    assert list((Path(app.outdir) / "questions").glob("good/*.html")) == []
+    # the quicktake directive shows its question in full on the page
+    shown = [h.get_text().rstrip("¶") for h in other.select("section.quicktake > h2")]
+    assert shown == [GAUSS_HTML]
+    # the list links each question to its page, to where it is shown in full, or to the
+    # fallback rendering after the list when it is shown nowhere else
+    links = {a.get_text(): a["href"] for a in other.select("li.quicktake-entry a")}
+    assert links == {
+        OSMOSIS: "questions/pages/osmosis.html#quicktake-900001",
+        PRINTF: "questions/pages/printf.html#quicktake-cs-17",
+        GAUSS_HTML: "#quicktake-900002",
+        BUDGET: "#quicktake-900003",
+    }
+    [fallback] = other.select(".quicktake-fallback")
+    assert BUDGET in fallback.get_text()
+    assert "The end of the other page." in other.get_text()
 
 
 # -- the role, objects.inv ---------------------------------------------------------------

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,8 +16,7 @@ from docutils import nodes
 
 from sphinxext_quicktakes.model import load_question
 
-from .conftest import CORPUS, load_script, write_project
-from .test_builders import make_pdf, pdf_text
+from .conftest import CORPUS, load_script, make_pdf, pdf_text, sphinx_build, write_project
 
 pytestmark = [
     pytest.mark.corpus,
@@ -138,21 +135,7 @@ def test_the_whole_bank_prints_as_a_pdflatex_book(tmp_path: Path) -> None:
     srcdir = tmp_path / "src"
     by_subject = corpus_project(srcdir)
     outdir = tmp_path / "latex"
-    build = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "--no-color",
-            "-q",
-            "-b",
-            "latex",
-            str(srcdir),
-            str(outdir),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    build = sphinx_build(srcdir, outdir, "-q", builder="latex")
     assert build.returncode == 0 and build.stderr == "", build.stderr
     pdf = make_pdf(outdir)
     assert pdf.returncode == 0, pdf.stdout[-3000:]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import string
 
 import pytest
+from babel import Locale
+from babel.dates import format_date as babel_format_date
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,42 +26,83 @@ DAY = datetime.date(2025, 2, 4)  # a Tuesday
 # --------------------------------------------------------------------------- tokens
 
 
-@pytest.mark.parametrize(
-    ("pattern", "expected"),
-    [
-        ("YYYY", "2025"),
-        ("YY", "25"),
-        ("MMMM", "February"),
-        ("MMM", "Feb"),
-        ("MM", "02"),
-        ("M", "2"),
-        ("DD", "04"),
-        ("D", "4"),
-        ("Do", "4th"),
-        ("dddd", "Tuesday"),
-        ("ddd", "Tue"),
-        ("dd", "Tu"),
-    ],
-)
+#: Each Moment.js token with its value on DAY, from the Moment.js documentation.
+TOKEN_CASES = [
+    ("YYYY", "2025"),
+    ("YY", "25"),
+    ("MMMM", "February"),
+    ("MMM", "Feb"),
+    ("MM", "02"),
+    ("M", "2"),
+    ("DD", "04"),
+    ("D", "4"),
+    ("Do", "4th"),
+    ("dddd", "Tuesday"),
+    ("ddd", "Tue"),
+    ("dd", "Tu"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), TOKEN_CASES)
 def test_each_token(pattern: str, expected: str) -> None:
     assert format_date(DAY, pattern) == expected
 
 
-def test_every_supported_token_is_tested() -> None:
-    assert set(SUPPORTED_TOKENS) == {
-        "YYYY",
-        "YY",
-        "MMMM",
-        "MMM",
-        "MM",
-        "M",
-        "DD",
-        "D",
-        "Do",
-        "dddd",
-        "ddd",
-        "dd",
+def _accepts(pattern: str) -> bool:
+    try:
+        format_date(DAY, pattern)
+    except QuickTakesError as error:
+        assert error.subtype is Subtype.DATE_FORMAT
+        assert "unsupported token" in error.message
+        return False
+    return True
+
+
+def test_the_formatter_accepts_exactly_the_tested_tokens() -> None:
+    """Every run of one ASCII letter (1 to 5 long, with and without Moment's ordinal "o")
+    is tried: the formatter accepts the tokens with an expected value above, and the
+    documented SUPPORTED_TOKENS, and refuses all others (Q, X, ww, DDDD, Mo...)."""
+    candidates = {
+        letter * length + suffix
+        for letter in string.ascii_letters
+        for length in range(1, 6)
+        for suffix in ("", "o")
     }
+    accepted = {token for token in sorted(candidates) if _accepts(token)}
+    assert accepted == {token for token, _ in TOKEN_CASES}
+    assert accepted == set(SUPPORTED_TOKENS)
+
+
+def _english_ordinal(number: int) -> str:
+    """CLDR's English ordinal categories (through Babel) as Moment's suffixes."""
+    suffix = {"one": "st", "two": "nd", "few": "rd"}
+    return f"{number}{suffix.get(Locale('en').ordinal_form(number), 'th')}"
+
+
+#: Each token as the CLDR pattern that means the same in English (formatted by Babel, which
+#: the formatter itself does not use for English), or a function for the ordinal.
+CLDR_EQUIVALENT = {
+    "YYYY": "yyyy",
+    "YY": "yy",
+    "MMMM": "MMMM",
+    "MMM": "MMM",
+    "MM": "MM",
+    "M": "M",
+    "DD": "dd",
+    "D": "d",
+    "Do": lambda day: _english_ordinal(day.day),
+    "dddd": "EEEE",
+    "ddd": "EEE",
+    "dd": "EEEEEE",
+}
+
+
+@given(day=st.dates())
+def test_every_token_agrees_with_babel_in_english(day: datetime.date) -> None:
+    assert set(CLDR_EQUIVALENT) == {token for token, _ in TOKEN_CASES}
+    for token, cldr in CLDR_EQUIVALENT.items():
+        expected = cldr(day) if callable(cldr) else babel_format_date(day, cldr, locale="en")
+        assert format_date(day, token) == expected, token
 
 
 def test_default_pattern() -> None:

@@ -3,11 +3,10 @@ valid siblings still render, and no user text becomes markup, script or TeX comm
 
 from __future__ import annotations
 
-import os
+import io
+import json
 import re
 import shutil
-import subprocess
-import sys
 import time
 import tracemalloc
 from collections import Counter
@@ -16,42 +15,120 @@ from pathlib import Path
 import pytest
 
 from sphinxext_quicktakes import globs
-from sphinxext_quicktakes.cli import check_file
-from sphinxext_quicktakes.errors import QuickTakesError
-from sphinxext_quicktakes.model import DEFAULT_MAX_FILE_SIZE, load_question
+from sphinxext_quicktakes.cli import main
+from sphinxext_quicktakes.errors import QuickTakesError, Subtype
+from sphinxext_quicktakes.model import load_question
 
-from .conftest import QUESTIONS, write_project
+from .conftest import QUESTIONS, sphinx_build, write_project
 
 BAD = sorted(p.name for p in (QUESTIONS / "bad").glob("*.md"))
 VALID = {"bom.md", "crlf.md", "script-injection.md", "tex-injection.md"}  # well-formed files
 OSMOSIS = "How does osmosis move water across a membrane?"
 
 
+#: What each file of tests/questions/bad must give, written by reading the file against the
+#: rules of the loader (sphinxext_quicktakes/model.py, errors.py): (subtype, file line).
+#: Problems of the whole file (empty, missing answer...) are reported on line 1.
+LOAD_PROBLEMS: dict[str, list[tuple[str, int]]] = {
+    "answer-dict.md": [("field-type", 4)],  # answer: a mapping
+    "answer-list.md": [("field-type", 13)],  # answer: a list
+    "answer-null.md": [("field-type", 4)],  # answer: (nothing)
+    "answer-number.md": [("field-type", 4)],  # answer: 42
+    "bad-date-format.md": [("date-format", 5)],  # HH and mm are no supported tokens
+    "bad-date.md": [("date", 4)],  # month 13
+    "billion-laughs.md": [("yaml", 4)],  # the first anchored list used twice (a: &a)
+    "bom.md": [],
+    "control-chars.md": [  # DEL in the title, SOH and ESC in the answer, "\a" in author
+        ("control-char", 4),
+        ("control-char", 6),
+        ("control-char", 8),
+    ],
+    "crlf.md": [],
+    "date-list.md": [("date", 4)],  # two dates in a list
+    "deeply-nested.md": [("yaml", 4)],  # seo nests flow lists past YAML's limit
+    "duplicate-keys.md": [("yaml", 5)],  # the second answer
+    "empty.md": [("empty", 1)],
+    "id-mapping.md": [("field-type", 2)],
+    "id-newline.md": [("field-type", 2), ("field-type", 7)],  # "\n" in id, U+2028 in a related id
+    "latin1.md": [("read", 4)],  # the byte 0xe9 of "Café"
+    "list-front-matter.md": [("yaml", 2)],
+    "literal-date-format.md": [("date-format", 5)],  # no date token at all
+    "malformed-yaml.md": [("yaml", 3)],  # the quoted title that never closes
+    "missing-answer.md": [("missing-field", 1)],
+    "missing-question.md": [("missing-field", 3)],  # at the title that stands in for it
+    "no-front-matter.md": [("empty", 1)],
+    "no-question-no-title.md": [("missing-field", 1)],  # nothing to use as a heading
+    "related-not-mapping.md": [("field-type", 4)],
+    "scalar-front-matter.md": [("yaml", 2)],
+    "script-injection.md": [],  # all text: harmless until rendered
+    "tabs.md": [("yaml", 5)],  # a tab as indentation
+    "tex-injection.md": [],
+    "unclosed-front-matter.md": [("yaml", 1)],
+    "unknown-token.md": [("date-format", 5)],  # Q
+    "wrong-types.md": [("field-type", 4), ("field-type", 5)],  # author a list, seo text
+    "yes-key.md": [("yaml", 4)],  # the key yes is read as true
+}
 #: Found only when the answer is rendered (``check`` reads files, it does not render).
-RENDER_WARNINGS = {  # (subtype, the field whose line it names)
-    "script-injection.md": (
-        ("raw-html", "question"),
-        ("raw-html", "answer"),
-        ("unsafe-link", "answer"),
-    ),
-    "tex-injection.md": (("unsafe-tex", "answer"),),
+RENDER_PROBLEMS: dict[str, list[tuple[str, int]]] = {
+    "script-injection.md": [("raw-html", 4), ("raw-html", 15), ("unsafe-link", 15)],
+    "tex-injection.md": [("unsafe-tex", 6)],
+}
+#: Files that cannot be shown at all (the others render, with their problems).
+FATAL = {
+    "answer-dict.md", "answer-list.md", "answer-null.md", "answer-number.md",
+    "billion-laughs.md", "deeply-nested.md", "empty.md", "latin1.md",
+    "list-front-matter.md", "malformed-yaml.md", "missing-answer.md", "no-front-matter.md",
+    "no-question-no-title.md", "scalar-front-matter.md", "tabs.md", "unclosed-front-matter.md",
+}  # fmt: skip
+#: The subtypes a question file that exists can cause while it is loaded.
+LOAD_SUBTYPES = {
+    "read", "yaml", "empty", "missing-field", "field-type", "date", "date-format",
+    "control-char",
 }  # fmt: skip
 
 
-def expected_problems(name: str) -> Counter[tuple[str, int | None]]:
-    """What ``quicktakes check`` finds in a file, plus what rendering finds: the build must
-    warn exactly that."""
-    path = QUESTIONS / "bad" / name
-    _, problems = check_file(str(path), "auto", DEFAULT_MAX_FILE_SIZE)
-    found = Counter((p.subtype, p.line or 1) for p in problems)  # whole-file problems: line 1
-    if name in RENDER_WARNINGS:
-        lines = load_question(path).lines
-        found.update((subtype, lines[field]) for subtype, field in RENDER_WARNINGS[name])
-    return found
+def expected_problems(name: str) -> Counter[tuple[str, int]]:
+    """What the build must warn for one file (once per page that shows it)."""
+    return Counter(LOAD_PROBLEMS[name] + RENDER_PROBLEMS.get(name, []))
 
 
-def test_the_bad_input_corpus_is_large_enough() -> None:
-    assert len(BAD) >= 30
+def test_the_table_covers_every_bad_file_and_every_load_subtype() -> None:
+    assert set(LOAD_PROBLEMS) == set(BAD)
+    assert set(BAD) >= FATAL | VALID and not FATAL & VALID
+    for name in FATAL:  # a file that cannot be shown has exactly one error
+        assert len(LOAD_PROBLEMS[name]) == 1, name
+    for name in VALID:
+        assert LOAD_PROBLEMS[name] == []
+    triggered = {subtype for problems in LOAD_PROBLEMS.values() for subtype, _ in problems}
+    assert triggered == LOAD_SUBTYPES
+    assert LOAD_SUBTYPES | {"missing-file"} <= {subtype.value for subtype in Subtype}
+
+
+def test_check_reports_the_table() -> None:
+    """``quicktakes check`` over the folder prints the load problems of the table (and
+    nothing for the problems only rendering finds)."""
+    out = io.StringIO()
+    code = main(["check", str(QUESTIONS / "bad")], stdout=out)
+    assert code == 1
+    lines = out.getvalue().splitlines()
+    found: dict[str, Counter[tuple[str, int]]] = {name: Counter() for name in BAD}
+    for line in lines[:-1]:
+        match = re.fullmatch(r"(.*)/([^/]+\.md):(\d+): ([\w-]+): .+", line)
+        assert match, line
+        assert match.group(1) == str(QUESTIONS / "bad")
+        found[match.group(2)][(match.group(4), int(match.group(3)))] += 1
+    assert found == {name: Counter(LOAD_PROBLEMS[name]) for name in BAD}
+    errors = len(FATAL)
+    warnings = sum(len(problems) for problems in LOAD_PROBLEMS.values()) - errors
+    broken = sum(bool(problems) for problems in LOAD_PROBLEMS.values())
+    assert lines[-1] == (
+        f"checked {len(BAD)} files: {errors} errors, {warnings} warnings in {broken} files"
+    )
+    out = io.StringIO()
+    assert main(["check", "--format", "json", str(QUESTIONS / "bad")], stdout=out) == 1
+    report = json.loads(out.getvalue())
+    failed = {Path(p["path"]).name for p in report["problems"] if p["severity"] == "error"}
+    assert failed == FATAL
 
 
 @pytest.fixture(scope="module")
@@ -112,21 +189,12 @@ def test_each_bad_file_warns_and_the_page_still_builds(bad_project, name: str) -
     assert "The end." in page.get_text()
 
 
-def _fatal(name: str) -> bool:
-    try:
-        load_question(QUESTIONS / "bad" / name)
-    except QuickTakesError:
-        return True
-    return False
-
-
 def test_the_collection_renders_every_valid_sibling(bad_project) -> None:
     from bs4 import BeautifulSoup
 
     page = BeautifulSoup((Path(bad_project.outdir) / "all.html").read_text("utf-8"), "lxml")
     shown = page.select("section.quicktake > h2, div.quicktake > p.rubric:first-child")
-    renderable = [name for name in BAD if not _fatal(name)]
-    assert len(shown) == len(renderable) + 1  # and osmosis
+    assert len(shown) == len(set(BAD) - FATAL) + 1  # and osmosis
     assert "The end of the collection page." in page.get_text()
 
 
@@ -284,9 +352,7 @@ def test_werror_and_keep_going_over_the_whole_corpus(tmp_path) -> None:
         "index.rst": "Page\n====\n\n.. quicktakes:: questions/bad/*.md\n   :include-noindex:\n"
     }
     write_project(tmp_path / "src", pages, questions=("bad",))
-    command = [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", "-W", "--keep-going",
-               str(tmp_path / "src"), str(tmp_path / "out")]  # fmt: skip
-    proc = subprocess.run(command, capture_output=True, text=True, env={**os.environ})
+    proc = sphinx_build(tmp_path / "src", tmp_path / "out", "-W", "--keep-going")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     total = sum(sum(expected_problems(name).values()) for name in BAD)

@@ -4,31 +4,15 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from . import conftest
 from .conftest import write_project
 
 
 def sphinx_build(srcdir: Path, outdir: Path, *args: str) -> str:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "--no-color",
-            "-b",
-            "html",
-            *args,
-            str(srcdir),
-            str(outdir),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    proc = conftest.sphinx_build(srcdir, outdir, *args, check=True)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.stdout + proc.stderr
 

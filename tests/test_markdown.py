@@ -5,6 +5,8 @@ Raw strings below are written as exports store them: every newline is backslash 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -295,10 +297,31 @@ def test_auto_is_identity_on_decoded_text(text: str) -> None:
     assert prepare_answer(text, unescape="auto") == prepare_answer(text, unescape=False)
 
 
-@settings(max_examples=300, deadline=None)
+#: What preparing an answer may add, drop or move: delimiters, backslashes and whitespace.
+_DELIMITERS_AND_SPACE = re.compile(r"[\\$()\[\]\s]")
+
+
+def _words_only(text: str) -> str:
+    return _DELIMITERS_AND_SPACE.sub("", text)
+
+
+@settings(max_examples=400, deadline=None)
 @given(ANY_TEXT)
-def test_deterministic(text: str) -> None:
-    assert prepare_answer(text) == prepare_answer(text)
+def test_prepare_answer_keeps_every_word_in_order(text: str) -> None:
+    """Without decoding, preparing an answer only rewrites delimiters (``\\(`` to ``$``),
+    escapes dollars and moves display math to its own lines: no other character is
+    dropped, invented or reordered."""
+    assert _words_only(prepare_answer(text, unescape=False)) == _words_only(text)
+
+
+PLAIN = st.text(st.characters(blacklist_characters="$\\"), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PLAIN, st.sampled_from(["auto", True, False]))
+def test_text_without_dollars_or_backslashes_is_unchanged(text: str, mode: bool | str) -> None:
+    """No escape to decode, no math or money to convert: the answer is kept as written."""
+    assert prepare_answer(text, unescape=mode) == text
 
 
 @settings(max_examples=400, deadline=None)

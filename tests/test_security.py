@@ -13,8 +13,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
-from .conftest import QUESTIONS, strip_colors, write_project
-from .test_builders import make_pdf, pdf_text
+from .conftest import QUESTIONS, make_pdf, pdf_text, strip_colors, write_project
 
 HOSTILE = sorted(p.name for p in (QUESTIONS / "hostile").glob("*.md"))
 SECRET = "TOPSECRET-TEXT"

@@ -8,13 +8,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import QUESTIONS
-from .test_builders import make_pdf
+from .conftest import QUESTIONS, make_pdf, sphinx_build
 
 BASE = "https://course.example/"
 OSMOSIS = "How does osmosis move water across a membrane?"
@@ -449,10 +447,7 @@ def test_source_date_epoch_changes_nothing_we_write(tmp_path) -> None:
         if epoch is not None:
             env["SOURCE_DATE_EPOCH"] = epoch
         out = tmp_path / name
-        subprocess.run(
-            [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(tmp_path / "src"), str(out)],
-            env=env, check=True, capture_output=True,
-        )  # fmt: skip
+        sphinx_build(tmp_path / "src", out, "-q", env=env, check=True)
         outputs.append(out)
     assert (outputs[0] / "quicktakes.json").read_bytes() == (
         outputs[1] / "quicktakes.json"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import write_project
+from .conftest import sphinx_build, write_project
 
 CASES = [
     ("missing-answer.md", "missing-field", "no 'answer'", None),
@@ -147,19 +145,7 @@ def test_werror_fails_and_keep_going_reports_all(tmp_path: Path) -> None:
         ".. quicktake:: questions/bad/missing-answer.md\n"
     }
     write_project(tmp_path / "src", pages, questions=("bad",))
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "--no-color",
-        "-b",
-        "html",
-        "-W",
-        "--keep-going",
-        str(tmp_path / "src"),
-        str(tmp_path / "out"),
-    ]
-    proc = subprocess.run(command, capture_output=True, text=True)
+    proc = sphinx_build(tmp_path / "src", tmp_path / "out", "-W", "--keep-going")
     assert proc.returncode == 1
     assert proc.stderr.count("WARNING") == 2 or proc.stderr.count("ERROR") == 2, proc.stderr
     assert "Traceback" not in proc.stderr
