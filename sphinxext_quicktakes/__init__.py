@@ -19,6 +19,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .domain import setup_domain
     from .elements import setup_elements
     from .export import setup_export
+    from .freshness import setup_freshness
     from .head import setup_head
     from .latex import setup_latex
     from .pages import setup_pages
@@ -32,6 +33,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_render(app)  # answer Markdown through MyST, links inside answers
     setup_directives(app)  # quicktake: one question
     setup_collection(app)  # quicktakes: a folder of questions, filtered, sorted, grouped
+    setup_freshness(app)  # pages read or written again so incremental builds stay true
     setup_head(app)  # <head>: meta, OpenGraph, canonical, title, JSON-LD, MathJax mhchem
     setup_export(app)  # quicktakes.json for other tools
     setup_latex(app)  # LaTeX: Unicode for pdflatex, mhchem, PDF keywords and subject

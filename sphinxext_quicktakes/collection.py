@@ -34,7 +34,7 @@ from .selection import (
     split_list,
 )
 from .text import summary
-from .warnings import warn
+from .warnings import reading, warn
 
 
 def _sort(value: str | None) -> str:
@@ -68,6 +68,11 @@ class QuickTakesDirective(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
+        with reading(self.env):
+            return self.show()
+
+    def show(self) -> list[nodes.Node]:
+        """The matching questions, filtered, sorted and grouped; or a warning."""
         srcdir = str(self.env.srcdir)
         docdir = os.path.dirname(self.env.doc2path(self.env.docname))
         patterns = tuple(resolve_pattern(p, srcdir, docdir) for p in self.arguments)

@@ -24,7 +24,7 @@ from .policy import Policy
 from .render import AnswerSource, render_answer
 from .selection import resolve_pattern
 from .text import description, plain_text
-from .warnings import warn, warn_error
+from .warnings import reading, warn, warn_error
 
 BYLINE_SEPARATOR = " · "
 
@@ -252,6 +252,11 @@ class QuickTakeDirective(SphinxDirective):
     kind = FULL
 
     def run(self) -> list[nodes.Node]:
+        with reading(self.env):
+            return self.show()
+
+    def show(self) -> list[nodes.Node]:
+        """The question, or nothing (with a warning)."""
         path = self.question_path()
         if path is None:
             return []

@@ -70,8 +70,10 @@ class QuickTakesDomain(Domain):
     initial_data: ClassVar[dict[str, Any]] = {
         "pages": {},  # docname -> PageMeta (with the page's questions)
         "collections": {},  # docname -> list[Collection]
+        "links": {},  # docname -> freshness.Links: what its output depends on
+        "resolved": {},  # docname -> how those links resolved when it was last written
     }
-    data_version = 5
+    data_version = 6
 
     @property
     def placements(self) -> list[QuestionRecord]:
@@ -86,7 +88,19 @@ class QuickTakesDomain(Domain):
     def collections(self) -> dict[str, list[Collection]]:
         return self.data["collections"]
 
+    @property
+    def links(self) -> dict[str, Any]:
+        return self.data["links"]
+
+    @property
+    def resolved(self) -> dict[str, Any]:
+        return self.data["resolved"]
+
     _placements: Placements | None = None  # derived from the pages, see where()
+
+    def refresh(self) -> None:
+        """Forget what was derived from the pages (they or the toctrees changed)."""
+        self._placements = None
 
     def add_question(self, record: QuestionRecord) -> None:
         self.page(record.docname).questions.append(record)
@@ -100,13 +114,13 @@ class QuickTakesDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self._placements = None
-        self.pages.pop(docname, None)
-        self.collections.pop(docname, None)
+        for key in ("pages", "collections", "links", "resolved"):
+            self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         self._placements = None
         wanted = set(docnames)
-        for key in ("pages", "collections"):
+        for key in ("pages", "collections", "links"):
             for docname, value in otherdata[key].items():
                 if docname in wanted:
                     self.data[key][docname] = value
@@ -288,7 +302,7 @@ def outdated_collections(
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency`` handler (reading is over: the toctrees are complete)."""
     domain = get_domain(env)
-    domain._placements = None
+    domain.refresh()
     domain.check_duplicate_ids()
 
 

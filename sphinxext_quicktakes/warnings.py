@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from docutils import nodes
 from sphinx.util import logging
+from sphinx.util.logging import is_suppressed_warning
 
 from .errors import QuickTakesError, Subtype
 
 logger = logging.getLogger("sphinxext_quicktakes")
 
 WARNING_TYPE = "quicktakes"
+
+#: The environment reading a document, while a directive of the extension runs.
+_reading: ContextVar[Any] = ContextVar("quicktakes_reading", default=None)
+
+
+@contextmanager
+def reading(env: Any) -> Iterator[None]:
+    """Within: a warning makes the document being read be read again at the next build
+    (Sphinx does not replay read-time warnings), until the problem is gone."""
+    token = _reading.set(env)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def warn(
@@ -29,6 +47,11 @@ def warn(
     if location is None and path is not None:
         location = file_location(path, line)
     logger.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location)
+    env = _reading.get()
+    if env is not None and not is_suppressed_warning(
+        WARNING_TYPE, subtype.value, env.config.suppress_warnings
+    ):
+        env.note_reread()
 
 
 def file_location(path: str, line: int | None = None) -> nodes.Node:

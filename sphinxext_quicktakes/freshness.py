@@ -1,0 +1,95 @@
+"""Nothing stale, nothing hidden: documents read or written again although their own source
+did not change, so that an incremental build says and shows what a fresh build would.
+
+- A document that got a ``quicktakes`` warning while it was read is read again at the next
+  build (``env.note_reread``): Sphinx does not replay read-time warnings, and ``-W`` must
+  fail on every build of a broken bank until the file is fixed.
+- A document whose links to questions would now resolve differently (a question moved, its
+  heading changed, a list's fallback rendering is now needed or not, the first page devoted
+  to it changed) is written again.
+- Documents whose answers cross-reference the project, and documents showing a question
+  whose id another file uses with another answer, are written on every build: those
+  problems are found while writing and at the consistency check, which Sphinx runs only
+  when something is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from . import elements
+from .domain import QuickTakesDomain, get_domain
+from .placement import FALLBACK, QuestionRecord, id_conflicts
+
+
+@dataclass(frozen=True)
+class Links:
+    """What a document's written output depends on beyond its own source."""
+
+    questions: frozenset[str]  # ids and slugs: the role, list entries, related, fallbacks
+    labels: frozenset[str]  # automatic labels, quicktake-<id>
+    answer_xrefs: bool  # cross-references inside answers (reported while writing)
+
+
+def record_links(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read`` handler: note what the document links to."""
+    questions, labels, answer_xrefs = set(), set(), False
+    for xref in doctree.findall(addnodes.pending_xref):
+        target = str(xref.get("reftarget", "")).strip().lower()
+        answer_xrefs = answer_xrefs or bool(xref.get("quicktakes_path"))
+        if xref.get("refdomain") == QuickTakesDomain.name:
+            questions.add(target)
+        elif target.startswith("quicktake-"):
+            labels.add(target)
+    for question in doctree.findall(elements.question):
+        if question["kind"] == FALLBACK:  # kept or dropped by where the question is shown
+            questions.add(question["key"].lower())
+    if questions or labels or answer_xrefs:
+        links = Links(frozenset(questions), frozenset(labels), answer_xrefs)
+        get_domain(app.env).links[app.env.docname] = links
+
+
+def _place(record: QuestionRecord | None) -> Hashable:
+    return None if record is None else (record.docname, record.anchor, record.heading)
+
+
+def resolution(domain: QuickTakesDomain, docname: str) -> tuple[Hashable, ...]:
+    """How the document's links to questions resolve now (compared between builds)."""
+    where = domain.where()
+    links = domain.links.get(docname)
+    parts: list[Hashable] = []
+    if links is not None:
+        parts += [(target, _place(where.find(target))) for target in sorted(links.questions)]
+        parts += [(label, _place(where.owners.get(label))) for label in sorted(links.labels)]
+    page = domain.pages.get(docname)
+    for record in page.questions if page else []:
+        if record.kind != FALLBACK:  # the page's canonical URL: the first page devoted to it
+            parts.append((record.anchor, where.devoted.get(record.identity)))
+    return tuple(parts)
+
+
+def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated`` handler: the documents to write although they were not read."""
+    domain = get_domain(env)
+    domain.refresh()  # reading is over: the toctrees are complete
+    rewrite = {docname for docname, links in domain.links.items() if links.answer_xrefs}
+    for pair in id_conflicts(domain.ordered_placements()):
+        rewrite.update(record.docname for record in pair)
+    for docname in set(domain.links) | set(domain.pages):
+        now = resolution(domain, docname)
+        if domain.resolved.get(docname) != now:
+            domain.resolved[docname] = now
+            rewrite.add(docname)
+    return sorted(rewrite & env.all_docs.keys())
+
+
+def setup_freshness(app: Sphinx) -> None:
+    """Register the handlers."""
+    app.connect("doctree-read", record_links)
+    app.connect("env-get-updated", written_again)
