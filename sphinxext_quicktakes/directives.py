@@ -61,9 +61,9 @@ def sections_allowed(directive: SphinxDirective) -> bool:
 
 
 def _next_position(directive: SphinxDirective) -> int:
-    position: int = directive.env.temp_data.get("quicktakes_position") or 0
-    directive.env.temp_data["quicktakes_position"] = position + 1
-    return position
+    """The question's position in its document: how many it already shows."""
+    page = get_domain(directive.env).pages.get(directive.env.docname)
+    return len(page.questions) if page else 0
 
 
 def unique_anchor(document: nodes.document, label: str) -> str:
