@@ -21,11 +21,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .export import setup_export
     from .freshness import setup_freshness
     from .head import setup_head
+    from .labels import setup_labels
     from .latex import setup_latex
     from .pages import setup_pages
     from .render import setup_render
 
     app.setup_extension("myst_parser")  # answers are rendered with MyST's renderer
+    setup_labels(app)  # translatable labels: the sphinxext_quicktakes catalog
     setup_config(app)  # quicktakes_* values, validated at config-inited
     setup_elements(app)  # the extension's own nodes: question, byline, related list...
     setup_pages(app)  # question files as pages (quicktakes_pages), or not pages at all

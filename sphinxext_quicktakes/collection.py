@@ -12,7 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from . import elements
+from . import elements, labels
 from .directives import (
     BYLINE_SEPARATOR,
     load_for_directive,
@@ -108,7 +108,7 @@ class QuickTakesDirective(SphinxDirective):
             groups = group_by_subject(chosen)  # questions without a subject go last
             groups.sort(key=lambda group: group[0] == "")
             for subject, questions in groups:
-                out.extend(self._group(subject or "Other", questions))
+                out.extend(self._group(subject or labels.other_subject(), questions))
         else:
             out.extend(self._questions(distinct(chosen)))
         if sections_allowed(self):  # sections cannot live in a container

@@ -41,6 +41,16 @@ def one_of(*choices: Any) -> Callable[[Any], bool]:
     return lambda value: any(type(value) is type(c) and value == c for c in choices)
 
 
+ANSWER_MODES = ("inline", "hidden", "end-of-page", "appendix", "omit")
+
+
+def valid_answers_setting(value: Any) -> bool:
+    """A mode, or a mapping from builder names (``*`` for the others) to modes."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and v in ANSWER_MODES for k, v in value.items())
+    return isinstance(value, str) and value in ANSWER_MODES
+
+
 @dataclass(frozen=True)
 class Option:
     """One ``quicktakes_*`` configuration value: Sphinx checks and converts it by
@@ -125,6 +135,18 @@ OPTIONS: tuple[Option, ...] = (
         "prefix to a pattern or list of patterns (relative to the source directory, may "
         "lead outside it): {'learn': '../content/learn/**/*.md'}.",
         valid=valid_pages_setting,
+    ),
+    Option(
+        "quicktakes_answers",
+        "inline",
+        "html",
+        (str, dict),
+        "Where answers go: 'inline' (under each question), 'hidden' (HTML: behind a 'Show "
+        "answer' <details>; other builders show them), 'end-of-page', 'appendix' (a final "
+        "'Answers' chapter: the quicktakes-answers directive, or the end of a LaTeX book) or "
+        "'omit'. A dict sets it per builder: {'html': 'hidden', 'latex': 'appendix'} ('*' "
+        "for the others). Built with -t instructor, every answer is inline.",
+        valid=valid_answers_setting,
     ),
     Option(
         "quicktakes_related",

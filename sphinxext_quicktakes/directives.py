@@ -12,7 +12,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import elements
+from . import elements, labels
 from .compat import host_renderer
 from .domain import get_domain
 from .errors import QuickTakesError, Subtype
@@ -119,7 +119,7 @@ def _related(question: Question) -> list[nodes.Element]:
         )
         items += nodes.list_item("", nodes.paragraph("", "", xref))
     title = elements.related_title(
-        "Related questions", "Related questions", classes=["quicktake-related"]
+        labels.related_questions(), labels.related_questions(), classes=["quicktake-related"]
     )
     return [title, items]
 
