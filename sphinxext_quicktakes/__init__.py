@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the extension: a table of contents of its parts."""
+    from .answers import setup_answers
     from .collection import setup_collection
     from .config import setup_config
     from .directives import setup_directives
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_directives(app)  # quicktake: one question
     setup_collection(app)  # quicktakes: a folder of questions, filtered, sorted, grouped
     setup_freshness(app)  # pages read or written again so incremental builds stay true
+    setup_answers(app)  # where answers go: inline, hidden, end of page, appendix, omit
     setup_head(app)  # <head>: meta, OpenGraph, canonical, title, JSON-LD, MathJax mhchem
     setup_export(app)  # quicktakes.json for other tools
     setup_latex(app)  # LaTeX: Unicode for pdflatex, mhchem, PDF keywords and subject

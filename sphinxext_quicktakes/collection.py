@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import elements, labels
 from .directives import (
     BYLINE_SEPARATOR,
+    answers_option,
     load_for_directive,
     question_nodes,
     sections_allowed,
@@ -65,6 +66,7 @@ class QuickTakesDirective(SphinxDirective):
         "include-noindex": directives.flag,
         "class": directives.class_option,
         "no-meta": directives.flag,
+        "answers": answers_option,
     }
 
     def run(self) -> list[nodes.Node]:

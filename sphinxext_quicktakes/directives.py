@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import elements, labels
 from .compat import host_renderer
+from .config import ANSWER_MODES
 from .domain import get_domain
 from .errors import QuickTakesError, Subtype
 from .globs import find
@@ -27,6 +28,11 @@ from .text import description, plain_text
 from .warnings import reading, warn, warn_error
 
 BYLINE_SEPARATOR = " · "
+
+
+def answers_option(value: str | None) -> str:
+    """``:answers:``: where this directive's answers go (see ``quicktakes_answers``)."""
+    return directives.choice(value or "", ANSWER_MODES)
 
 
 def load_for_directive(directive: SphinxDirective, path: str) -> Question | None:
@@ -159,6 +165,7 @@ def question_nodes(
         title = nodes.rubric(question.heading, question.heading)
     document.ids[anchor] = container
     container["kind"], container["key"] = kind, question.identity.key
+    container["answers"] = directive.options.get("answers", "")  # see answers.PlaceAnswers
     container["classes"] += ["quicktake", *(classes or [])]
     if kind == FALLBACK:
         container["classes"].append("quicktake-fallback")
@@ -229,6 +236,7 @@ def question_nodes(
             digest=question.answer_digest,
             path=question.path,
             meta=meta and config.quicktakes_meta,
+            answers=container["answers"],
         )
     )
     page = domain.page(env.docname)
@@ -247,6 +255,7 @@ class QuickTakeDirective(SphinxDirective):
         "name": directives.unchanged,
         "class": directives.class_option,
         "no-meta": directives.flag,
+        "answers": answers_option,
     }
 
     kind = FULL

@@ -72,8 +72,9 @@ class QuickTakesDomain(Domain):
         "collections": {},  # docname -> list[Collection]
         "links": {},  # docname -> freshness.Links: what its output depends on
         "resolved": {},  # docname -> how those links resolved when it was last written
+        "answer_pages": {},  # docname -> True: it has a quicktakes-answers directive
     }
-    data_version = 6
+    data_version = 7
 
     @property
     def placements(self) -> list[QuestionRecord]:
@@ -96,6 +97,10 @@ class QuickTakesDomain(Domain):
     def resolved(self) -> dict[str, Any]:
         return self.data["resolved"]
 
+    @property
+    def answer_pages(self) -> dict[str, bool]:
+        return self.data["answer_pages"]
+
     _placements: Placements | None = None  # derived from the pages, see where()
 
     def refresh(self) -> None:
@@ -114,13 +119,13 @@ class QuickTakesDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self._placements = None
-        for key in ("pages", "collections", "links", "resolved"):
+        for key in ("pages", "collections", "links", "resolved", "answer_pages"):
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         self._placements = None
         wanted = set(docnames)
-        for key in ("pages", "collections", "links"):
+        for key in ("pages", "collections", "links", "answer_pages"):
             for docname, value in otherdata[key].items():
                 if docname in wanted:
                     self.data[key][docname] = value

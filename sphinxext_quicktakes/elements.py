@@ -10,6 +10,8 @@ The extension finds its own nodes by class, never by a CSS class or a hidden att
 # ruff: noqa: N801  (docutils node classes are lower case, like Sphinx's own)
 from __future__ import annotations
 
+from typing import Any
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -64,15 +66,49 @@ class entry_list(nodes.bullet_list):
     tagname = "bullet_list"
 
 
+class answer_details(nodes.Element):
+    """A hidden answer (HTML only): ``<details class="quicktake-answer">``."""
+
+
+class answer_summary(nodes.TextElement):
+    """What opens a hidden answer: ``<summary>Show answer</summary>``."""
+
+
+class answers_list(nodes.General, nodes.Element):
+    """Where the ``quicktakes-answers`` directive puts the answers (see :mod:`.answers`)."""
+
+
+def visit_answer_details(translator: Any, node: answer_details) -> None:
+    translator.body.append(translator.starttag(node, "details", CLASS="quicktake-answer"))
+
+
+def depart_answer_details(translator: Any, node: answer_details) -> None:
+    translator.body.append("</details>\n")
+
+
+def visit_answer_summary(translator: Any, node: answer_summary) -> None:
+    translator.body.append(translator.starttag(node, "summary", "", CLASS="quicktake-show"))
+
+
+def depart_answer_summary(translator: Any, node: answer_summary) -> None:
+    translator.body.append("</summary>\n")
+
+
 ELEMENTS = (question, question_section, question_box, question_text, byline, related_title,
-            related_list, entry_list)  # fmt: skip
+            related_list, entry_list, answers_list)  # fmt: skip
 NOT_ANSWER = (addnodes.index, question_text, byline, related_title, related_list)
 
 
 def answer_of(node: question) -> list[nodes.Node]:
     """The nodes of a rendered question that show its answer: all but the heading, the
     index entries, the question text, the byline and the related questions."""
-    return [child for child in node.children[1:] if not isinstance(child, NOT_ANSWER)]
+    answer: list[nodes.Node] = []
+    for child in node.children[1:]:
+        if isinstance(child, answer_details):
+            answer += [c for c in child.children if not isinstance(c, answer_summary)]
+        elif not isinstance(child, NOT_ANSWER):
+            answer.append(child)
+    return answer
 
 
 def setup_elements(app: Sphinx) -> None:
@@ -81,3 +117,6 @@ def setup_elements(app: Sphinx) -> None:
     ``override``: every Sphinx application in one process registers them again."""
     for element in ELEMENTS:
         app.add_node(element, override=True)
+    html = (visit_answer_details, depart_answer_details)
+    app.add_node(answer_details, override=True, html=html)
+    app.add_node(answer_summary, override=True, html=(visit_answer_summary, depart_answer_summary))

@@ -105,6 +105,7 @@ class QuestionRecord:
     digest: str  # fingerprint of the answer
     path: str  # the question file
     meta: bool = True  # False with :no-meta: or quicktakes_meta = False
+    answers: str = ""  # where its answer goes, from the :answers: option ("": the config)
 
     @property
     def identity(self) -> Identity:
