@@ -7,6 +7,8 @@ did not change, so that an incremental build says and shows what a fresh build w
 - A document whose links to questions would now resolve differently (a question moved, its
   heading changed, a list's fallback rendering is now needed or not, the first page devoted
   to it changed) is written again.
+- A document whose appendix answers are numbered differently, or the page that lists the
+  answers when any of them changed, is written again.
 - Documents whose answers cross-reference the project, and documents showing a question
   whose id another file uses with another answer, are written on every build: those
   problems are found while writing and at the consistency check, which Sphinx runs only
@@ -24,6 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import elements
+from .answers import ONE_TREE, answer_page, appendix
 from .domain import QuickTakesDomain, get_domain
 from .placement import FALLBACK, QuestionRecord, id_conflicts
 
@@ -74,6 +77,22 @@ def resolution(domain: QuickTakesDomain, docname: str) -> tuple[Hashable, ...]:
     return tuple(parts)
 
 
+def answers_resolution(app: Sphinx) -> dict[str, Hashable]:
+    """Where appendix answers go, for each document that shows one or the answers: the
+    answers page and the answers' numbers; for the answers page, every answer."""
+    if app.builder.name in ONE_TREE:  # a book is written whole
+        return {}
+    book, page = appendix(app), answer_page(app)
+    numbers: dict[str, list[Hashable]] = {}
+    for (docname, anchor), number in sorted(book.numbers.items()):
+        numbers.setdefault(docname, [page]).append((anchor, number))
+    parts: dict[str, Hashable] = {docname: tuple(each) for docname, each in numbers.items()}
+    if page is not None:
+        shown = tuple((r.docname, r.anchor, r.digest, r.heading) for r in book.entries)
+        parts[page] = (parts.get(page), shown)
+    return parts
+
+
 def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated`` handler: the documents to write although they were not read."""
     domain = get_domain(env)
@@ -81,8 +100,9 @@ def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     rewrite = {docname for docname, links in domain.links.items() if links.answer_xrefs}
     for pair in id_conflicts(domain.ordered_placements()):
         rewrite.update(record.docname for record in pair)
-    for docname in set(domain.links) | set(domain.pages):
-        now = resolution(domain, docname)
+    answers = answers_resolution(app)
+    for docname in set(domain.links) | set(domain.pages) | set(domain.answer_pages):
+        now = (resolution(domain, docname), answers.get(docname))
         if domain.resolved.get(docname) != now:
             domain.resolved[docname] = now
             rewrite.add(docname)

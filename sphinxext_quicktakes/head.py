@@ -13,10 +13,12 @@ import re
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util.fileutil import copy_asset_file
 
 from . import elements
 from .domain import PageMeta, document_order, get_domain
@@ -40,6 +42,9 @@ MHCHEM_MATHJAX = """\
   if (Array.isArray(packages)) { packages.push("mhchem"); }
   else { packages["[+]"] = (packages["[+]"] || []).concat(["mhchem"]); }
 })();"""
+
+STATIC = Path(__file__).parent / "static"
+STYLESHEET, SCRIPT = "quicktakes.css", "quicktakes.js"
 
 #: Builders that publish web pages (EPUB gets meta tags only: no URLs, no JSON-LD).
 WEB_BUILDERS = {"html", "dirhtml", "singlehtml"}
@@ -215,6 +220,9 @@ def add_head_tags(
     page = page_meta(app, pagename)
     if page is None:
         return
+    app.add_css_file(STYLESHEET)  # this page only: a project without questions is unchanged
+    if any(doctree.findall(elements.answer_details)):
+        app.add_js_file(SCRIPT)
     shown = shown_questions(page, doctree)
     questions = [record for record, _ in shown]
     web = app.builder.name in WEB_BUILDERS
@@ -277,7 +285,20 @@ def note_missing_base(app: Sphinx, env: Any) -> None:
         )
 
 
+def copy_static_files(app: Sphinx, env: Any) -> None:
+    """``env-updated`` handler (before pages are written, which link them with their
+    checksum): the stylesheet and script, only when some page shows a question."""
+    if app.builder.format != "html":
+        return
+    if any(page.questions for page in get_domain(env).pages.values()):
+        static = Path(app.outdir, "_static")
+        static.mkdir(parents=True, exist_ok=True)
+        for name in (STYLESHEET, SCRIPT):
+            copy_asset_file(STATIC / name, static / name, force=True)
+
+
 def setup_head(app: Sphinx) -> None:
     """Register the ``<head>`` handlers (after Sphinx's MathJax and other extensions)."""
     app.connect("env-updated", note_missing_base)
     app.connect("html-page-context", add_head_tags, priority=600)
+    app.connect("env-updated", copy_static_files)
