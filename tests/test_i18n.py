@@ -1,0 +1,129 @@
+"""Translations: the extension's own catalog (``sphinxext_quicktakes``) is complete and
+compiled, its labels and the byline's dates follow ``language``, a project adds or
+overrides a language in its ``locale_dirs``."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from sphinxext_quicktakes.labels import CATALOG, LOCALE_DIR
+
+from .conftest import Build
+
+SHIPPED = ["de", "fr"]
+TEMPLATE = LOCALE_DIR / f"{CATALOG}.pot"
+LABELS = Path(LOCALE_DIR).parent / "labels.py"
+
+COLLECTION = """\
+Bank
+====
+
+.. quicktakes:: questions/i18n/*.md
+   :group-by: subject
+"""
+
+
+# --------------------------------------------------------------------------- catalogs
+
+
+def po_file(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{CATALOG}.po"
+
+
+def read_catalog(path: Path, language: str | None = None) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file, locale=language)
+
+
+def messages(catalog: Catalog) -> dict[tuple[object, str | None], object]:
+    """Every message but the header: (msgid, context) -> msgstr."""
+    return {(m.id, m.context): m.string for m in catalog if m.id}
+
+
+def label_msgids() -> set[str]:
+    """The msgids of ``labels.py``, as pybabel extracts them (keyword ``_``)."""
+    found = extract_from_file("python", str(LABELS), keywords={"_": None})
+    return {message for _line, message, _comments, _context in found}
+
+
+def test_labels_have_msgids() -> None:
+    assert "Related questions" in label_msgids()
+    assert "Other" in label_msgids()
+    assert len(label_msgids()) == 7
+
+
+def test_template_is_up_to_date_with_labels() -> None:
+    """``python scripts/catalogs.py`` after changing a label in ``labels.py``."""
+    template = {msgid for msgid, _context in messages(read_catalog(TEMPLATE))}
+    assert template == label_msgids()
+
+
+def test_every_shipped_language_is_a_po_and_a_mo() -> None:
+    languages = sorted(path.name for path in LOCALE_DIR.iterdir() if path.is_dir())
+    assert languages == SHIPPED
+    for language in languages:
+        assert po_file(language).is_file()
+        assert po_file(language).with_suffix(".mo").is_file()
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_po_translates_every_label(language: str) -> None:
+    catalog = read_catalog(po_file(language), language)
+    assert str(catalog.locale) == language
+    assert {msgid for msgid, _context in messages(catalog)} == label_msgids()
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert untranslated == []
+    assert not catalog.obsolete
+    problems = [(m.id, errors) for m, errors in catalog.check()]  # %s kept, and so on
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_mo_is_up_to_date_with_po(language: str) -> None:
+    """The committed ``.mo`` holds what compiling its ``.po`` gives (messages, not bytes:
+    the header's dates may differ)."""
+    compiled = io.BytesIO()
+    write_mo(compiled, read_catalog(po_file(language), language))
+    compiled.seek(0)
+    with po_file(language).with_suffix(".mo").open("rb") as file:
+        committed = read_mo(file)
+    assert messages(committed) == messages(read_mo(compiled))
+    assert len(messages(committed)) == len(label_msgids())
+
+
+# --------------------------------------------------------------------------- builds
+
+
+@pytest.mark.parametrize(
+    ("language", "related", "other", "date"),
+    [
+        (None, "Related questions", "Other", "February 4, 2025"),
+        ("en", "Related questions", "Other", "February 4, 2025"),
+        ("de", "Verwandte Fragen", "Sonstige", "Februar 4, 2025"),
+        ("de_AT", "Verwandte Fragen", "Sonstige", "Februar 4, 2025"),
+        ("fr", "Questions liées", "Autres", "février 4, 2025"),
+    ],
+)
+def test_labels_and_dates_follow_language(
+    build: Callable[..., Build], language: str | None, related: str, other: str, date: str
+) -> None:
+    """The related-questions heading, the subject group of questions without a subject and
+    the month in the byline, in the project's language."""
+    conf = "" if language is None else f"language = {language!r}"
+    result = build({"index.rst": COLLECTION}, conf=conf, questions=("i18n",))
+    assert result.warning_lines() == []
+    page = result.html()
+    catalysts = page.select_one("#quicktake-910001")
+    assert catalysts is not None
+    assert [p.get_text() for p in catalysts.select("p.quicktake-related")] == [related]
+    assert catalysts.select_one(".quicktake-date").get_text() == date
+    groups = [h2.get_text().rstrip("¶") for h2 in page.select("section.quicktakes-subject > h2")]
+    assert groups == ["Chemistry", other]
