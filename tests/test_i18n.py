@@ -127,3 +127,42 @@ def test_labels_and_dates_follow_language(
     assert catalysts.select_one(".quicktake-date").get_text() == date
     groups = [h2.get_text().rstrip("¶") for h2 in page.select("section.quicktakes-subject > h2")]
     assert groups == ["Chemistry", other]
+
+
+# --------------------------------------------------------------------------- project catalogs
+
+
+def project_po(language: str, translations: dict[str, str]) -> str:
+    """A project's own ``sphinxext_quicktakes.po`` (only the .po: Sphinx compiles it)."""
+    header = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        f'"Language: {language}\\n"\n'
+    )
+    entries = "".join(f'\nmsgid "{k}"\nmsgstr "{v}"\n' for k, v in translations.items())
+    return header + entries
+
+
+def test_a_project_adds_a_language(build: Callable[..., Build]) -> None:
+    """Spanish does not ship: the project's catalog in ``locale_dirs`` translates."""
+    po = project_po("es", {"Related questions": "Preguntas relacionadas", "Other": "Otras"})
+    pages = {"index.rst": COLLECTION, f"locales/es/LC_MESSAGES/{CATALOG}.po": po}
+    result = build(pages, conf="language = 'es'", questions=("i18n",))
+    assert result.warning_lines() == []
+    page = result.html()
+    assert page.select_one("p.quicktake-related").get_text() == "Preguntas relacionadas"
+    groups = [h2.get_text().rstrip("¶") for h2 in page.select("section.quicktakes-subject > h2")]
+    assert groups == ["Chemistry", "Otras"]
+    assert page.select_one(".quicktake-date").get_text() == "febrero 4, 2025"
+
+
+def test_a_project_overrides_a_shipped_translation(build: Callable[..., Build]) -> None:
+    """The project's catalog comes first; what it leaves out, the shipped one translates."""
+    po = project_po("de", {"Related questions": "Siehe auch"})
+    pages = {"index.rst": COLLECTION, f"translations/de/LC_MESSAGES/{CATALOG}.po": po}
+    conf = "language = 'de'\nlocale_dirs = ['translations']"
+    result = build(pages, conf=conf, questions=("i18n",))
+    assert result.warning_lines() == []
+    page = result.html()
+    assert page.select_one("p.quicktake-related").get_text() == "Siehe auch"
+    groups = [h2.get_text().rstrip("¶") for h2 in page.select("section.quicktakes-subject > h2")]
+    assert groups == ["Chemistry", "Sonstige"]
