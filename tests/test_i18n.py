@@ -166,3 +166,100 @@ def test_a_project_overrides_a_shipped_translation(build: Callable[..., Build]) 
     assert page.select_one("p.quicktake-related").get_text() == "Siehe auch"
     groups = [h2.get_text().rstrip("¶") for h2 in page.select("section.quicktakes-subject > h2")]
     assert groups == ["Chemistry", "Sonstige"]
+
+
+# --------------------------------------------------------------------------- translating a bank
+
+CATALYSTS = "Why does a catalyst speed up a reaction?"
+CATALYSTS_QUESTION = "Why does a catalyst speed up a chemical reaction without being used up?"
+CATALYSTS_ANSWER = [
+    "A catalyst offers the reacting molecules a different path with a lower activation "
+    "energy, so more collisions succeed at the same temperature.",
+    "It leaves the reaction unchanged: the same amount of catalyst is there at the end.",
+]
+TIDES = "What makes the tides rise and fall?"
+TIDES_QUESTION = "What makes the sea rise and fall twice a day?"
+TIDES_ANSWER = [
+    "The Moon pulls harder on the near side of the Earth than on its centre, and harder on "
+    "the centre than on the far side, so the oceans bulge on both sides.",
+    "As the Earth turns under the two bulges, a coast passes through two **high tides** a day.",
+]
+
+HOSTS = {
+    "rst": "Bank\n====\n\n.. quicktake:: questions/i18n/catalysts.md\n\n"
+    ".. quicktake:: questions/i18n/tides.md\n",
+    "md": "# Bank\n\n```{quicktake} questions/i18n/catalysts.md\n```\n\n"
+    "```{quicktake} questions/i18n/tides.md\n```\n",
+}
+
+PAGE_PO = f"""\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "{TIDES}"
+msgstr "Warum gibt es Ebbe und Flut?"
+
+msgid "{TIDES_QUESTION}"
+msgstr "Warum steigt und fällt das Meer zweimal am Tag?"
+
+msgid "{TIDES_ANSWER[1]}"
+msgstr "Während sich die Erde unter den beiden Flutbergen dreht, hat eine Küste zweimal am \
+Tag **Hochwasser**."
+"""
+
+
+@pytest.mark.parametrize("suffix", ["rst", "md"])
+def test_gettext_extracts_headings_question_texts_and_answers(
+    build: Callable[..., Build], suffix: str
+) -> None:
+    """The host page's catalog holds each question's heading, question text and answer
+    paragraphs (as written, Markdown included), and the "Related questions" label; not
+    the byline, nor the related questions' titles."""
+    result = build(
+        {f"index.{suffix}": HOSTS[suffix]},
+        buildername="gettext",
+        questions=("i18n",),
+        myst=suffix == "md",
+    )
+    assert result.warning_lines() == []
+    assert sorted(path.name for path in result.outdir.glob("*.pot")) == ["index.pot"]
+    catalog = read_catalog(result.outdir / "index.pot")
+    assert [message.id for message in catalog if message.id] == [
+        "Bank",
+        CATALYSTS,
+        CATALYSTS_QUESTION,
+        *CATALYSTS_ANSWER,
+        "Related questions",
+        TIDES,
+        TIDES_QUESTION,
+        *TIDES_ANSWER,
+    ]
+    assert all(f"index.{suffix}" in location for m in catalog for location, _ in m.locations)
+
+
+@pytest.mark.parametrize("suffix", ["rst", "md"])
+def test_a_translated_page_catalog_translates_its_questions(
+    build: Callable[..., Build], suffix: str
+) -> None:
+    """``locale_dirs`` with the page's ``.po`` and ``language = 'de'``: the translated
+    heading, question text and answer paragraph replace the originals; what the catalog
+    leaves out stays as written; the labels come from the extension's catalog."""
+    pages = {f"index.{suffix}": HOSTS[suffix], "locales/de/LC_MESSAGES/index.po": PAGE_PO}
+    result = build(pages, conf="language = 'de'", questions=("i18n",), myst=suffix == "md")
+    assert result.warning_lines() == []
+    tides = result.html().select_one("#quicktake-910002")
+    assert tides is not None
+    assert tides.select_one("h2").get_text().rstrip("¶") == "Warum gibt es Ebbe und Flut?"
+    question = tides.select_one(".quicktake-question").get_text().strip()
+    assert question == "Warum steigt und fällt das Meer zweimal am Tag?"
+    paragraphs = [p for p in tides.find_all("p", recursive=False) if not p.get("class")]
+    assert paragraphs[0].get_text() == TIDES_ANSWER[0]  # not in the catalog
+    assert paragraphs[1].get_text() == (
+        "Während sich die Erde unter den beiden Flutbergen dreht, hat eine Küste zweimal am "
+        "Tag Hochwasser."
+    )
+    assert paragraphs[1].select_one("strong").get_text() == "Hochwasser"
+    assert tides.select_one(".quicktake-date").get_text() == "10 März 2025"
+    catalysts = result.html().select_one("#quicktake-910001")
+    assert catalysts.select_one("p.quicktake-related").get_text() == "Verwandte Fragen"
