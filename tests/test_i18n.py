@@ -176,6 +176,10 @@ CATALYSTS_ANSWER = [
     "A catalyst offers the reacting molecules a different path with a lower activation "
     "energy, so more collisions succeed at the same temperature.",
     "It leaves the reaction unchanged: the same amount of catalyst is there at the end.",
+    "Reaction",  # the cells of a table
+    "Catalyst",
+    "Hydrogen peroxide breaking down",
+    "Manganese dioxide",
 ]
 TIDES = "What makes the tides rise and fall?"
 TIDES_QUESTION = "What makes the sea rise and fall twice a day?"
@@ -202,6 +206,9 @@ msgstr "Warum gibt es Ebbe und Flut?"
 
 msgid "{TIDES_QUESTION}"
 msgstr "Warum steigt und fällt das Meer zweimal am Tag?"
+
+msgid "{CATALYSTS_ANSWER[4]}"
+msgstr "Zerfall von Wasserstoffperoxid"
 
 msgid "{TIDES_ANSWER[1]}"
 msgstr "Während sich die Erde unter den beiden Flutbergen dreht, hat eine Küste zweimal am \
@@ -262,4 +269,6 @@ def test_a_translated_page_catalog_translates_its_questions(
     assert paragraphs[1].select_one("strong").get_text() == "Hochwasser"
     assert tides.select_one(".quicktake-date").get_text() == "10 März 2025"
     catalysts = result.html().select_one("#quicktake-910001")
+    cells = [cell.get_text().strip() for cell in catalysts.select("td")]
+    assert cells == ["Zerfall von Wasserstoffperoxid", "Manganese dioxide"]
     assert catalysts.select_one("p.quicktake-related").get_text() == "Verwandte Fragen"
