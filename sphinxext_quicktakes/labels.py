@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sphinx import locale
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.locale import get_translation
+from sphinx.util.i18n import CatalogRepository
 
 CATALOG = "sphinxext_quicktakes"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -54,6 +57,24 @@ def omitted() -> str:
     return str(_("The answer is not part of this edition."))
 
 
+def project_catalogs(app: Sphinx, config: Config) -> None:
+    """The project's own ``sphinxext_quicktakes`` catalogs (``locale_dirs``) first, the
+    shipped one as their fallback: Sphinx looks for an extension's catalog only where the
+    extension registered it. A ``.po`` newer than its ``.mo`` is compiled first, as Sphinx
+    does for its own ``sphinx.po`` (``gettext_auto_build``)."""
+    repo = CatalogRepository(
+        app.srcdir, config.locale_dirs, config.language, config.source_encoding
+    )
+    for catalog in repo.catalogs:
+        if catalog.domain == CATALOG and config.gettext_auto_build and catalog.is_outdated():
+            catalog.write_mo(config.language, config.gettext_allow_fuzzy_translations)
+    project_dirs = list(repo.locale_dirs)
+    if project_dirs:
+        locale.translators.pop(("general", CATALOG), None)  # rebuilt in this order
+        locale.init([*project_dirs, LOCALE_DIR], config.language, CATALOG)
+
+
 def setup_labels(app: Sphinx) -> None:
-    """Register the catalog."""
+    """Register the catalog, and the project's catalogs of the same name before it."""
     app.add_message_catalog(CATALOG, str(LOCALE_DIR))
+    app.connect("config-inited", project_catalogs)

@@ -503,6 +503,24 @@ def render_answer(
     if relative_dir != ".":
         _relative_doc_roles(parent, env, question_dir)
     police_answer(parent.children[start:], source, document)
+    _locate_paragraphs(parent.children[start:])
+
+
+def _locate_paragraphs(children: Sequence[nodes.Node]) -> None:
+    """Paragraphs MyST leaves without a source (a table's cells) get their nearest
+    ancestor's source and line, as docutils gives them in a page's own table: the gettext
+    builder extracts only paragraphs with a source, and a page's catalog translates them."""
+    for child in children:
+        if not isinstance(child, nodes.Element):
+            continue
+        for paragraph in child.findall(nodes.paragraph):
+            if paragraph.source is not None:
+                continue
+            located = paragraph.parent
+            while located is not None and located.source is None:
+                located = located.parent
+            if located is not None:
+                paragraph.source, paragraph.line = located.source, located.line
 
 
 @contextlib.contextmanager
