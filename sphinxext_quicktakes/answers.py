@@ -228,7 +228,8 @@ def _link_to_answer(app: Sphinx, moved: Moved, target_docname: str, target_id: s
 
 def _entry(app: Sphinx, moved: Moved, entry_docname: str) -> nodes.container:
     """One answer with its number, the question's heading, and a link back."""
-    entry = nodes.container(ids=[moved.anchor], classes=["quicktake-answer-entry"])
+    entry = nodes.container(classes=["quicktake-answer-entry"])
+    entry += nodes.target("", "", ids=[moved.anchor])  # LaTeX labels targets, not containers
     heading = moved.question[0].astext()
     back = make_refnode(
         app.builder, entry_docname, moved.docname, moved.question["ids"][0],
