@@ -1,15 +1,20 @@
-"""LaTeX preamble: mhchem when answers use it, and characters pdflatex cannot set."""
+"""LaTeX: mhchem when answers use it, characters pdflatex cannot set, and index entries
+that makeindex can sort."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
 
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import escape
+from sphinx.writers.latex import LaTeXTranslator
 
+from . import elements
 from .domain import get_domain
 
 _GREEK = [
@@ -197,8 +202,104 @@ def add_pdf_metadata(app: Sphinx, env: BuildEnvironment) -> None:
         context["preamble"] = context.get("preamble", "") + "\n" + metadata
 
 
+#: Letters that have no decomposition: spelled out in ASCII, as dictionaries sort them.
+_SORT_LETTERS = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
+}  # fmt: skip
+_SORT_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 +-=()',./:;")
+
+
+def sort_char(char: str) -> str:
+    """The ASCII a non-ASCII character sorts as in a makeindex key: its base letter
+    (``é`` as ``e``, ``²`` as ``2``, ``⁺`` as ``+``), a spelling (``ß`` as ``ss``), else
+    ``*`` and its code point, which sorts with the symbols and never breaks LaTeX."""
+    if char in _SORT_LETTERS:
+        return _SORT_LETTERS[char]
+    decomposed = unicodedata.normalize("NFKD", char)
+    plain = "".join(part for part in decomposed if not unicodedata.combining(part))
+    if plain and all(part in _SORT_SAFE for part in plain):
+        return plain
+    return f"*{ord(char):05X}"
+
+
+def ascii_sort_keys(latex: str) -> str:
+    """``\\index{key@display!key@display|encap}`` with each key's non-ASCII characters
+    replaced by :func:`sort_char`; the displays, and ASCII keys, stay as they are.
+
+    makeindex sorts bytes: a key starting with ``é`` or ``Ü`` lands after ``z`` under a
+    letter heading made of the character's first byte, which stops pdflatex."""
+    out: list[str] = []
+    position = 0
+    while (start := latex.find("\\index{", position)) >= 0:
+        start += len("\\index{")
+        depth, quoted, in_key, index = 0, False, True, start
+        entry: list[str] = []
+        while index < len(latex) and not (depth == 0 and latex[index] == "}" and not quoted):
+            char = latex[index]
+            if quoted:
+                quoted = False
+            elif char == '"':  # makeindex's quote: the next character is literal
+                quoted = True
+            elif char in "{}":
+                depth += 1 if char == "{" else -1
+            elif depth == 0 and char in "!@|":
+                in_key = char == "!"  # after | (the page format) nothing is a key
+            entry.append(sort_char(char) if in_key and not char.isascii() else char)
+            index += 1
+        out += [latex[position:start], *entry]
+        position = index
+    out.append(latex[position:])
+    return "".join(out)
+
+
+class sorted_index(addnodes.index):  # noqa: N801 (a docutils node name)
+    """A question's index entries, written with ASCII sort keys (see
+    :class:`AsciiSortKeys`)."""
+
+
+def visit_sorted_index(self: LaTeXTranslator, node: sorted_index) -> None:
+    """Sphinx's own ``\\index`` lines, the keys made ASCII."""
+    start = len(self.body)
+    try:
+        self.visit_index(node)
+    finally:  # visit_index ends with SkipNode
+        self.body[start:] = [ascii_sort_keys(text) for text in self.body[start:]]
+
+
+def uses_makeindex(config: Config) -> bool:
+    """Whether ``make latexpdf`` sorts the index with makeindex: pdflatex's default
+    (``latex_use_xindy`` is true by default for xelatex and lualatex only)."""
+    engine = config.latex_engine
+    return engine in {"pdflatex", "xelatex", "lualatex"} and not config.latex_use_xindy
+
+
+class AsciiSortKeys(SphinxPostTransform):
+    """For makeindex, the questions' index entries that are not ASCII (``énergie``,
+    ``Schrödinger``, ``Ca²⁺``) get ASCII sort keys: sorted with their base letters
+    instead of after ``z``, and no heading that stops pdflatex. Other index entries of
+    the project, and any entry under xindy, stay as Sphinx writes them."""
+
+    default_priority = 900
+    builders = ("latex",)
+
+    def is_supported(self) -> bool:
+        return super().is_supported() and uses_makeindex(self.config)
+
+    def run(self, **kwargs: object) -> None:
+        questions = (elements.question_section, elements.question_box)
+        for node in list(self.document.findall(addnodes.index)):
+            if not isinstance(node.parent, questions) or isinstance(node, sorted_index):
+                continue
+            if all(entry[1].isascii() for entry in node["entries"]):
+                continue
+            node.replace_self(sorted_index(node.rawsource, **node.attributes))
+
+
 def setup_latex(app: Sphinx) -> None:
     """Register the LaTeX handlers."""
+    app.add_node(sorted_index, override=True, latex=(visit_sorted_index, None))
+    app.add_post_transform(AsciiSortKeys)
     app.connect("env-updated", add_latex_packages)
     app.connect("env-updated", add_pdf_metadata)
     app.connect("config-inited", _add_unicode_preamble)

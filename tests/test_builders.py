@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 
 import pytest
 from bs4 import BeautifulSoup
-
-from .conftest import make_pdf, pdf_text
 
 INDEX = """\
 Course
@@ -104,16 +101,3 @@ def test_latex_sections_preamble_and_mhchem(build) -> None:
 def test_latex_without_chemistry_has_no_mhchem(build) -> None:
     result = build({"index.rst": INDEX}, buildername="latex")
     assert "mhchem" not in latex_source(result)
-
-
-@pytest.mark.latexpdf
-@pytest.mark.skipif(not shutil.which("latexmk"), reason="TeX Live is installed by .ci/run")
-@pytest.mark.parametrize("engine", ["pdflatex", "xelatex"])
-def test_pdf_builds_and_contains_the_answer(build, engine: str) -> None:
-    result = build(PAGES, buildername="latex", conf=f"latex_engine = {engine!r}")
-    proc = make_pdf(result.outdir)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    text = pdf_text(result.outdir)
-    assert "How does osmosis move water across a membrane?" in text
-    assert "Posted on Feb 04, 2025" in text
-    assert "Driving force" in text
