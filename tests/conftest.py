@@ -70,9 +70,9 @@ def make_pdf(outdir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def pdf_text(outdir: Path, *, layout: bool = True) -> str:
-    """The text of ``test.pdf`` in ``outdir``, as ``pdftotext`` reads it."""
-    command = ["pdftotext", *(["-layout"] if layout else []), "test.pdf", "-"]
+def pdf_text(outdir: Path, *, layout: bool = True, name: str = "test.pdf") -> str:
+    """The text of the PDF ``name`` in ``outdir``, as ``pdftotext`` reads it."""
+    command = ["pdftotext", *(["-layout"] if layout else []), name, "-"]
     return subprocess.run(command, cwd=outdir, capture_output=True, text=True, check=True).stdout
 
 

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from sphinx.testing.util import SphinxTestApp
 
-from .conftest import ROOTS, strip_colors
+from .conftest import ROOTS, make_pdf, pdf_text, strip_colors
 
 OSMOSIS = "How does osmosis move water across a membrane?"
 GAUSS = "What does Gauss"
@@ -226,3 +226,40 @@ def test_latex_book_without_an_answers_page_gets_an_appendix(make_app: Make, src
     forces = page(html, "forces.html")
     assert forces.find("p", class_="quicktake-answers") is not None
     assert OSMOSIS_ANSWER in forces.select(".quicktake-answer-entry")[0].get_text()
+
+
+BOOK_PAGES = {
+    "index.rst": "Workbook\n========\n\n.. toctree::\n\n   forces\n   chemistry\n   ions\n"
+    "   inline\n   answers\n",
+    "ions.rst": "Ions\n====\n\n.. quicktake:: bank/calcium.md\n   :answers: end-of-page\n",
+    "inline.rst": "Inline\n======\n\n.. quicktake:: bank/maxwell.md\n   :answers: inline\n",
+}
+CALCIUM_ANSWER = "a weak acid such as vinegar dissolves it again"
+
+
+@pytest.mark.latexpdf
+@pytest.mark.parametrize("engine", ["pdflatex", "xelatex", "lualatex"])
+def test_a_printed_workbook_in_every_mode(make_app: Make, srcdir: Path, engine: str) -> None:
+    """One book with every mode: the appendix (the default here), end of page (ions),
+    inline (Gauss's law again), omitted (budget) and hidden (inline in print)."""
+    for name, text in BOOK_PAGES.items():
+        (srcdir / name).write_text(text, "utf-8")
+    settings = {"latex_engine": engine, "quicktakes_answers": {"html": "hidden", "*": "appendix"}}
+    app = make_app("latex", srcdir=srcdir, confoverrides=settings)
+    app.build()
+    assert strip_colors(app.warning.getvalue()).strip() == ""
+    done = make_pdf(Path(app.outdir))
+    assert done.returncode == 0, done.stdout[-3000:]
+    text = re.sub(r"\s+", " ", pdf_text(Path(app.outdir), layout=False, name="workbook.pdf"))
+    for heading in (OSMOSIS, WATER, BUDGET, "Forces", "Chemistry", "Ions", "Inline"):
+        assert heading in text
+    start = text.index(f"Question 1: {OSMOSIS}")  # the first entry of the answers chapter
+    book, answers = text[:start], text[start:]
+    assert "ANSWERS" in book[-300:].upper()  # the chapter's heading
+    for sentence in (OSMOSIS_ANSWER, WATER_ANSWER):  # each answer once, in the appendix
+        assert text.count(sentence) == 1 and sentence in answers, sentence
+    assert "Question 2:" in answers and "Question 3:" in answers
+    assert "Answer 1" in book and "Answer 3" in book
+    assert text.count(CALCIUM_ANSWER) == 1 and CALCIUM_ANSWER in book  # end of its page
+    assert OMITTED in text and BUDGET_ANSWER not in text
+    assert "Ca2+" in text.replace("²⁺", "2+").replace(" ", "") or "Ca²⁺" in text

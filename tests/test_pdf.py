@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from sphinxext_quicktakes.latex import ascii_sort_keys
 
-from .conftest import make_pdf, pdf_text
+from .conftest import make_pdf, pdf_text, sphinx_build
 
 INDEX = """\
 Course
@@ -223,3 +223,21 @@ def test_index_sort_keys(build, conf: str, ascii_keys: bool) -> None:
 )
 def test_ascii_sort_keys(written: str, sorted_as: str) -> None:
     assert ascii_sort_keys(written) == sorted_as
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.mark.latexpdf
+@pytest.mark.parametrize("engine", ["pdflatex", "xelatex", "lualatex"])
+def test_the_documentation_prints_with_each_engine(tmp_path: Path, engine: str) -> None:
+    """The project's own docs (every feature, with its examples) as a PDF book."""
+    done = sphinx_build(
+        DOCS, tmp_path, "-W", "--keep-going", "-D", f"latex_engine={engine}", builder="latex"
+    )
+    assert done.returncode == 0, done.stderr
+    made = make_pdf(tmp_path)
+    assert made.returncode == 0, made.stdout[-3000:]
+    [pdf] = tmp_path.glob("*.pdf")
+    text = pdf_text(tmp_path, layout=False, name=pdf.name)
+    assert "sphinxext-quicktakes" in text and "Project layouts" in text
