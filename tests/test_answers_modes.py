@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from sphinx.testing.util import SphinxTestApp
 
-from .conftest import ROOTS, make_pdf, pdf_text, strip_colors
+from .conftest import ROOTS, make_pdf, pdf_text, sphinx_build, strip_colors
 
 OSMOSIS = "How does osmosis move water across a membrane?"
 GAUSS = "What does Gauss"
@@ -50,6 +51,7 @@ def workbook(make_app: Make, srcdir: Path) -> Callable[..., SphinxTestApp]:
         tags = settings.pop("tags", [])
         app = make_app(builder, srcdir=srcdir, confoverrides=settings, tags=tags)
         app.build()
+        app.cleanup()  # docutils registrations are global: one live app at a time
         warnings = strip_colors(app.warning.getvalue()).strip()
         assert warnings == "", warnings
         return app
@@ -263,3 +265,55 @@ def test_a_printed_workbook_in_every_mode(make_app: Make, srcdir: Path, engine: 
     assert text.count(CALCIUM_ANSWER) == 1 and CALCIUM_ANSWER in book  # end of its page
     assert OMITTED in text and BUDGET_ANSWER not in text
     assert "Ca2+" in text.replace("²⁺", "2+").replace(" ", "") or "Ca²⁺" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("de", ("Antwort anzeigen", "Antworten", "Antwort 1", "Frage 1", "Ausgabe")),
+        ("fr", ("Afficher la réponse", "Réponses", "Réponse 1", "Question 1", "édition")),
+    ],
+)
+def test_answer_labels_are_translated(
+    workbook: Make, language: str, labels: tuple[str, ...]
+) -> None:
+    show, answers, answer_1, question_1, edition = labels
+    hidden = page(workbook("html", language=language), "forces.html")
+    assert [s.get_text() for s in hidden.select("details > summary")] == [show, show]
+    ends = page(
+        workbook("html", language=language, quicktakes_answers="end-of-page"), "forces.html"
+    )
+    assert ends.find("p", class_="quicktake-answers").get_text() == answers
+    assert ends.find("p", class_="quicktake-answer-link").get_text() == answer_1
+    assert ends.select(".quicktake-answer-entry a")[0].get_text() == question_1
+    chemistry = page(workbook("html", language=language), "chemistry.html")
+    assert edition in chemistry.find("p", class_="quicktake-omitted").get_text()
+
+
+def test_incremental_builds_keep_the_answers_page_true(tmp_path: Path) -> None:
+    """The answers page is written again when an answer changes or a question goes, like
+    a fresh build (it is not read again: its source did not change)."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOTS / "test-answers", project)
+    options = ("-W", "-D", "quicktakes_answers=appendix")
+
+    def html_of(srcdir: Path, outdir: Path) -> dict[str, bytes]:
+        done = sphinx_build(srcdir, outdir, *options)
+        assert done.returncode == 0, done.stderr
+        return {p.name: p.read_bytes() for p in sorted(outdir.glob("*.html"))}
+
+    html_of(project, tmp_path / "out")
+    steps = [
+        ("forces.rst", lambda text: text.replace(".. quicktake:: bank/maxwell.md\n", "")),
+        ("bank/osmosis.md", lambda text: text.replace("Driving force", "What drives it")),
+    ]
+    for number, (name, change) in enumerate(steps):
+        time.sleep(0.01)
+        path = project / name
+        path.write_text(change(path.read_text("utf-8")), "utf-8")
+        incremental = html_of(project, tmp_path / "out")
+        fresh = tmp_path / f"fresh-{number}"
+        shutil.copytree(project, fresh)
+        assert incremental == html_of(fresh, tmp_path / f"fresh-out-{number}"), name
+    answers = BeautifulSoup(incremental["answers.html"], "lxml")
+    assert "What drives it" in answers.get_text() and GAUSS not in answers.get_text()
