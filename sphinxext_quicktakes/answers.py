@@ -28,7 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from . import elements, labels
-from .domain import document_order, get_domain
+from .domain import get_domain
 from .head import WEB_BUILDERS
 from .placement import FALLBACK, Identity, QuestionRecord
 
@@ -83,7 +83,12 @@ class Appendix:
 def appendix(app: Sphinx) -> Appendix:
     """The questions whose answers go to the appendix, in reading order (a list's
     fallback rendering only where it is the question's canonical place); a question
-    shown twice has one answer there."""
+    shown twice has one answer there. Computed once per build."""
+    domain = get_domain(app.env)
+    return domain.derived(f"appendix {app.builder.name}", lambda: _appendix(app))
+
+
+def _appendix(app: Sphinx) -> Appendix:
     domain = get_domain(app.env)
     where = domain.where()
     entries: list[QuestionRecord] = []
@@ -104,8 +109,9 @@ def appendix(app: Sphinx) -> Appendix:
 def answer_page(app: Sphinx) -> str | None:
     """The document with the ``quicktakes-answers`` directive (the first, in reading
     order), for builders that write one page per document."""
-    pages = get_domain(app.env).answer_pages
-    return next((docname for docname in document_order(app.env) if docname in pages), None)
+    domain = get_domain(app.env)
+    pages = domain.answer_pages
+    return next((docname for docname in domain.reading_order() if docname in pages), None)
 
 
 @dataclass

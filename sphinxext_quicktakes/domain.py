@@ -8,9 +8,9 @@ and merges (``merge_domaindata``, for ``-j N``) it like any other domain.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -26,6 +26,8 @@ from .errors import Subtype
 from .globs import find
 from .placement import FALLBACK, Placements, QuestionRecord, id_conflicts
 from .warnings import warn
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -101,15 +103,24 @@ class QuickTakesDomain(Domain):
     def answer_pages(self) -> dict[str, bool]:
         return self.data["answer_pages"]
 
-    _placements: Placements | None = None  # derived from the pages, see where()
+    _derived: dict[str, Any] | None = None  # see derived()
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once until the questions or the toctrees change: what is
+        derived from the whole project is computed once per build, not once per page."""
+        if self._derived is None:
+            self._derived = {}
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return self._derived[name]
 
     def refresh(self) -> None:
         """Forget what was derived from the pages (they or the toctrees changed)."""
-        self._placements = None
+        self._derived = None
 
     def add_question(self, record: QuestionRecord) -> None:
         self.page(record.docname).questions.append(record)
-        self._placements = None
+        self.refresh()
 
     def page(self, docname: str) -> PageMeta:
         return self.pages.setdefault(docname, PageMeta())
@@ -118,12 +129,12 @@ class QuickTakesDomain(Domain):
         self.collections.setdefault(docname, []).append(collection)
 
     def clear_doc(self, docname: str) -> None:
-        self._placements = None
+        self.refresh()
         for key in ("pages", "collections", "links", "resolved", "answer_pages"):
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
-        self._placements = None
+        self.refresh()
         wanted = set(docnames)
         for key in ("pages", "collections", "links", "answer_pages"):
             for docname, value in otherdata[key].items():
@@ -132,19 +143,27 @@ class QuickTakesDomain(Domain):
 
     # -- where questions are -------------------------------------------------------------
 
+    def reading_order(self) -> list[str]:
+        """The project's documents in the order a reader meets them (see
+        :func:`document_order`)."""
+        return self.derived("reading order", lambda: document_order(self.env))
+
     def ordered_placements(self) -> list[QuestionRecord]:
         """QuestionRecords in reading order: the toctree's order, then within a page."""
-        order = {docname: index for index, docname in enumerate(document_order(self.env))}
-        return sorted(
-            self.placements, key=lambda p: (order.get(p.docname, len(order)), p.docname, p.position)
-        )
+        return self.where().records
 
     def where(self) -> Placements:
-        """Where every question belongs (see :mod:`.placement`); recomputed when the
-        questions change."""
-        if self._placements is None:
-            self._placements = Placements(self.ordered_placements())
-        return self._placements
+        """Where every question belongs (see :mod:`.placement`)."""
+
+        def compute() -> Placements:
+            order = {docname: index for index, docname in enumerate(self.reading_order())}
+            records = sorted(
+                self.placements,
+                key=lambda p: (order.get(p.docname, len(order)), p.docname, p.position),
+            )
+            return Placements(records)
+
+        return self.derived("placements", compute)
 
     def find(self, target: str) -> QuestionRecord | None:
         """The canonical place of the question with this id or slug."""

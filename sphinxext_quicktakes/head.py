@@ -21,7 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset_file
 
 from . import elements
-from .domain import PageMeta, document_order, get_domain
+from .domain import PageMeta, get_domain
 from .errors import Subtype
 from .placement import QuestionRecord
 from .structured import structured_data
@@ -89,7 +89,7 @@ def page_meta(app: Sphinx, pagename: str) -> PageMeta | None:
     if app.builder.name != "singlehtml":
         return pages.get(pagename)
     merged = PageMeta()
-    for docname in document_order(app.env):
+    for docname in get_domain(app.env).reading_order():
         page = pages.get(docname)
         if page is None:
             continue
