@@ -24,6 +24,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .head import setup_head
     from .labels import setup_labels
     from .latex import setup_latex
+    from .navigation import setup_navigation
     from .pages import setup_pages
     from .render import setup_render
 
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_render(app)  # answer Markdown through MyST, links inside answers
     setup_directives(app)  # quicktake: one question
     setup_collection(app)  # quicktakes: a folder of questions, filtered, sorted, grouped
+    setup_navigation(app)  # question pages outside the toctree: breadcrumbs, prev/next
     setup_freshness(app)  # pages read or written again so incremental builds stay true
     setup_answers(app)  # where answers go: inline, hidden, end of page, appendix, omit
     setup_head(app)  # <head>: meta, OpenGraph, canonical, title, JSON-LD, MathJax mhchem

@@ -163,13 +163,14 @@ class QuickTakesDirective(SphinxDirective):
 
     def _entry(self, question: Question, summary: list[nodes.Node]) -> elements.entry_list:
         """A list entry: linked heading, byline, the answer's first sentence."""
-        key = "" if question.id is None else str(question.id)
+        key = question.identity.key
+        get_domain(self.env).listings.setdefault(self.env.docname, []).append(key)
         link = addnodes.pending_xref(
             "",
             nodes.inline(question.heading, question.heading),
             refdomain="quicktakes",
             reftype="question",
-            reftarget=key or question.slug,
+            reftarget=key,
             refexplicit=True,
             refwarn=True,
         )

@@ -305,7 +305,11 @@ class QuestionPageDirective(QuickTakeDirective):
     kind = PAGE
 
     def question_path(self) -> str | None:
-        """The page's own file (which may live outside the source directory)."""
+        """The page's own file (which may live outside the source directory).
+
+        The page needs no toctree: list collections lead to it and give it its
+        breadcrumbs and previous/next links (see :mod:`.navigation`)."""
+        self.env.metadata[self.env.docname]["orphan"] = True
         return str(self.env.doc2path(self.env.docname))
 
 

@@ -75,8 +75,9 @@ class QuickTakesDomain(Domain):
         "links": {},  # docname -> freshness.Links: what its output depends on
         "resolved": {},  # docname -> how those links resolved when it was last written
         "answer_pages": {},  # docname -> True: it has a quicktakes-answers directive
+        "listings": {},  # docname -> keys of the questions its list entries link to, in order
     }
-    data_version = 7
+    data_version = 8
 
     @property
     def placements(self) -> list[QuestionRecord]:
@@ -102,6 +103,10 @@ class QuickTakesDomain(Domain):
     @property
     def answer_pages(self) -> dict[str, bool]:
         return self.data["answer_pages"]
+
+    @property
+    def listings(self) -> dict[str, list[str]]:
+        return self.data["listings"]
 
     _derived: dict[str, Any] | None = None  # see derived()
 
@@ -130,13 +135,13 @@ class QuickTakesDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.refresh()
-        for key in ("pages", "collections", "links", "resolved", "answer_pages"):
+        for key in ("pages", "collections", "links", "resolved", "answer_pages", "listings"):
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         self.refresh()
         wanted = set(docnames)
-        for key in ("pages", "collections", "links", "answer_pages"):
+        for key in ("pages", "collections", "links", "answer_pages", "listings"):
             for docname, value in otherdata[key].items():
                 if docname in wanted:
                     self.data[key][docname] = value

@@ -29,6 +29,7 @@ class Subtype(StrEnum):
     LABEL = "label"  # a label in an answer that clashes with another one
     CONTROL_CHAR = "control-char"  # C0/C1 control characters removed from a value
     TOO_COMPLEX = "too-complex"  # input that would take too long to parse
+    ORPHAN = "orphan"  # a question page that no toctree, list or link reaches
 
 
 def printable(text: str) -> str:

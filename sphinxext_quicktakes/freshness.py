@@ -28,6 +28,7 @@ from sphinx.environment import BuildEnvironment
 from . import elements
 from .answers import ONE_TREE, answer_page, appendix
 from .domain import QuickTakesDomain, get_domain
+from .navigation import places, unreachable
 from .placement import FALLBACK, QuestionRecord, id_conflicts
 
 
@@ -70,6 +71,11 @@ def resolution(domain: QuickTakesDomain, docname: str) -> tuple[Hashable, ...]:
     if links is not None:
         parts += [(target, _place(where.find(target))) for target in sorted(links.questions)]
         parts += [(label, _place(where.owners.get(label))) for label in sorted(links.labels)]
+    place = places(domain).get(docname)
+    if place is not None:  # breadcrumbs and previous/next links from a list
+        around = (place.parent, place.previous, place.next)
+        titles = tuple(domain.env.titles[d].astext() for d in around if d in domain.env.titles)
+        parts.append(("navigation", place, titles))
     page = domain.pages.get(docname)
     for record in page.questions if page else []:
         if record.kind != FALLBACK:  # the page's canonical URL: the first page devoted to it
@@ -100,6 +106,7 @@ def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     rewrite = {docname for docname, links in domain.links.items() if links.answer_xrefs}
     for pair in id_conflicts(domain.ordered_placements()):
         rewrite.update(record.docname for record in pair)
+    rewrite.update(unreachable(domain))  # warned at the consistency check
     answers = answers_resolution(app)
     for docname in set(domain.links) | set(domain.pages) | set(domain.answer_pages):
         now = (resolution(domain, docname), answers.get(docname))

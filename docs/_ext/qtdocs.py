@@ -66,6 +66,7 @@ SUBTYPE_MEANINGS: dict[str, str] = {
     "allowlist (:doc:`safety`); it is shown as text.",
     "label": "A label in an answer clashes with a label that already exists; it is left out.",
     "too-complex": "An answer would take too long to parse; it is refused.",
+    "orphan": "A question page is in no toctree, and no list collection or link reaches it.",
     "control-char": "C0/C1 control characters were removed from a value (one warning per "
     "field); tabs and newlines are kept.",
 }
