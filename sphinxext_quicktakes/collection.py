@@ -25,6 +25,7 @@ from .domain import Collection, get_domain
 from .errors import Subtype
 from .globs import Found, find, fixed_folder
 from .model import Question
+from .pages import is_question_page
 from .placement import FALLBACK, FULL, Identity, distinct
 from .selection import (
     SORT_KEYS,
@@ -34,7 +35,7 @@ from .selection import (
     select,
     split_list,
 )
-from .text import summary
+from .text import summary, summary_from_parts
 from .warnings import reading, warn
 
 
@@ -142,6 +143,9 @@ class QuickTakesDirective(SphinxDirective):
         for question in questions:
             first = self._shown.setdefault(question.identity, question)
             bank = self._bank(question.path)
+            if first is question and not full and self._has_page(question):
+                out.append(self._entry(question, None))  # rendered once, on its page
+                continue
             if first is question:
                 kind = FULL if full else FALLBACK
                 shown = question_nodes(
@@ -155,14 +159,20 @@ class QuickTakesDirective(SphinxDirective):
             out.append(self._entry(question, self._summaries.get(first.path, [])))
         return _merge_lists(out) + fallbacks
 
+    def _has_page(self, question: Question) -> bool:
+        """Whether the question file is a page of its own (``quicktakes_pages``)."""
+        docname = self.env.path2doc(question.path)
+        return docname in self.env.found_docs and is_question_page(self.env, docname)
+
     def _bank(self, path: str) -> str:
         """The fixed folder of the pattern that matched ``path``: the question's bank."""
         roots = [fixed_folder(pattern) for pattern in self._patterns]
         inside = [root for root in roots if path.startswith(root.rstrip("/") + "/")]
         return max(inside, key=len) if inside else ""
 
-    def _entry(self, question: Question, summary: list[nodes.Node]) -> elements.entry_list:
-        """A list entry: linked heading, byline, the answer's first sentence."""
+    def _entry(self, question: Question, summary: list[nodes.Node] | None) -> elements.entry_list:
+        """A list entry: linked heading, byline, the answer's first sentence (None: from
+        the question's page, when the list is written)."""
         key = question.identity.key
         get_domain(self.env).listings.setdefault(self.env.docname, []).append(key)
         link = addnodes.pending_xref(
@@ -180,7 +190,9 @@ class QuickTakesDirective(SphinxDirective):
         if byline:
             text = BYLINE_SEPARATOR.join(byline)
             item += elements.byline(text, text, classes=["quicktake-byline"])
-        if summary:
+        if summary is None:
+            item += elements.pending_summary(key=key, classes=["quicktake-summary"])
+        elif summary:
             copies = [node.deepcopy() for node in summary]
             item += nodes.paragraph("", "", *copies, classes=["quicktake-summary"])
         return elements.entry_list("", item, classes=["quicktakes-list", *self._classes])
@@ -227,6 +239,15 @@ class PruneFallbacks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         where = get_domain(self.env).where()
+        for pending in list(self.document.findall(elements.pending_summary)):
+            place = where.find(pending["key"])
+            parts = place.summary if place is not None else ()
+            if parts:
+                paragraph = nodes.paragraph("", "", *summary_from_parts(parts))
+                paragraph["classes"] = pending["classes"]
+                pending.replace_self(paragraph)
+            else:
+                pending.parent.remove(pending)
         for node in list(self.document.findall(elements.question)):
             if node["kind"] != FALLBACK:
                 continue

@@ -24,7 +24,7 @@ from .placement import FALLBACK, FULL, PAGE, QuestionRecord
 from .policy import Policy
 from .render import AnswerSource, render_answer
 from .selection import resolve_pattern
-from .text import description, plain_text
+from .text import description, plain_text, summary, summary_parts
 from .warnings import reading, warn, warn_error
 
 BYLINE_SEPARATOR = " · "
@@ -35,16 +35,41 @@ def answers_option(value: str | None) -> str:
     return directives.choice(value or "", ANSWER_MODES)
 
 
+#: Question files loaded while reading, by path, file state and settings: a file that
+#: several pages show (its page, a list, a quicktake) is read and parsed once per build.
+_loaded: dict[tuple[Any, ...], Question | QuickTakesError] = {}
+
+
+def forget_loaded(*args: Any) -> None:
+    """``env-before-read-docs`` and ``env-updated``: the cache lives for one reading."""
+    _loaded.clear()
+
+
+def load_once(path: str, config: Any) -> Question:
+    """:func:`load_question`, once per file (and file state) while the build reads."""
+    unescape, limit = config.quicktakes_unescape_newlines, config.quicktakes_max_file_size
+    try:
+        stat = os.stat(path)
+        state: tuple[Any, ...] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        state = ()
+    key = (path, state, unescape, limit)
+    if key not in _loaded:
+        try:
+            _loaded[key] = load_question(path, unescape=unescape, max_file_size=limit)
+        except QuickTakesError as error:
+            _loaded[key] = error
+    loaded = _loaded[key]
+    if isinstance(loaded, QuickTakesError):
+        raise loaded
+    return loaded
+
+
 def load_for_directive(directive: SphinxDirective, path: str) -> Question | None:
     """Load a question file for a directive, recording the dependency; warn on failure."""
-    config = directive.config
     directive.env.note_dependency(path)
     try:
-        question = load_question(
-            path,
-            unescape=config.quicktakes_unescape_newlines,
-            max_file_size=config.quicktakes_max_file_size,
-        )
+        question = load_once(path, directive.config)
     except QuickTakesError as error:
         missing = error.subtype is Subtype.MISSING_FILE
         warn_error(error, path, location=directive.get_location() if missing else None)
@@ -237,6 +262,7 @@ def question_nodes(
             path=question.path,
             meta=meta and config.quicktakes_meta,
             answers=container["answers"],
+            summary=summary_parts(summary(answer)),
         )
     )
     page = domain.page(env.docname)
@@ -317,3 +343,5 @@ def setup_directives(app: Any) -> None:
     """Register the directives."""
     app.add_directive("quicktake", QuickTakeDirective)
     app.add_directive("quicktakes-page", QuestionPageDirective)
+    app.connect("env-before-read-docs", forget_loaded)
+    app.connect("env-updated", forget_loaded)

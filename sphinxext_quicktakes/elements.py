@@ -66,6 +66,13 @@ class entry_list(nodes.bullet_list):
     tagname = "bullet_list"
 
 
+class pending_summary(nodes.paragraph):
+    """A list entry's summary of a question that has a page of its own: filled from the
+    page when the list is written (the answer is rendered once, on its page)."""
+
+    tagname = "paragraph"
+
+
 class answer_details(nodes.Element):
     """A hidden answer (HTML only): ``<details class="quicktake-answer">``."""
 
@@ -95,7 +102,7 @@ def depart_answer_summary(translator: Any, node: answer_summary) -> None:
 
 
 ELEMENTS = (question, question_section, question_box, question_text, byline, related_title,
-            related_list, entry_list, answers_list)  # fmt: skip
+            related_list, entry_list, answers_list, pending_summary)  # fmt: skip
 NOT_ANSWER = (addnodes.index, question_text, byline, related_title, related_list)
 
 

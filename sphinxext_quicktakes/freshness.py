@@ -60,7 +60,9 @@ def record_links(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _place(record: QuestionRecord | None) -> Hashable:
-    return None if record is None else (record.docname, record.anchor, record.heading)
+    if record is None:
+        return None
+    return record.docname, record.anchor, record.heading, record.summary  # list summaries
 
 
 def resolution(domain: QuickTakesDomain, docname: str) -> tuple[Hashable, ...]:

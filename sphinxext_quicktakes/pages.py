@@ -24,6 +24,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 
 from .compat import revise_discovery, source_suffixes_set_by_project
 from .errors import Subtype
@@ -117,18 +118,18 @@ class PageDiscovery:
         return found
 
 
-def is_question_page(app: Sphinx, docname: str) -> bool:
+def is_question_page(env: BuildEnvironment, docname: str) -> bool:
     """Whether a document is a question file named by ``quicktakes_pages``."""
-    if not app.config.quicktakes_pages:
+    if not env.config.quicktakes_pages:
         return False
-    path = str(app.env.doc2path(docname))
-    patterns = page_patterns(app.config.quicktakes_pages, str(app.srcdir))
+    path = str(env.doc2path(docname))
+    patterns = page_patterns(env.config.quicktakes_pages, str(env.srcdir))
     return any(matches(path, pattern) for _, pattern in patterns)
 
 
 def read_question_page(app: Sphinx, docname: str, source: list[str]) -> None:
     """``source-read``: a question page is read as the directive that renders it."""
-    if not is_question_page(app, docname):
+    if not is_question_page(app.env, docname):
         return
     filename = os.path.basename(str(app.env.doc2path(docname)))
     if filename.endswith(MARKDOWN):  # read by MyST

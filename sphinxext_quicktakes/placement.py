@@ -106,6 +106,7 @@ class QuestionRecord:
     path: str  # the question file
     meta: bool = True  # False with :no-meta: or quicktakes_meta = False
     answers: str = ""  # where its answer goes, from the :answers: option ("": the config)
+    summary: tuple[tuple[str, str], ...] = ()  # its first sentence (see text.summary_parts)
 
     @property
     def identity(self) -> Identity:

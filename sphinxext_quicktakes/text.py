@@ -109,6 +109,19 @@ def first_paragraph(elements: Iterable[nodes.Node]) -> nodes.paragraph | None:
     return None
 
 
+def summary_parts(summary_nodes: Iterable[nodes.Node]) -> tuple[tuple[str, str], ...]:
+    """A summary as plain data (``("text" | "math" | "literal", text)`` pairs), to keep in
+    the environment."""
+    return tuple((node.tagname if isinstance(node, nodes.Element) else "text", node.astext())
+                 for node in summary_nodes)  # fmt: skip
+
+
+def summary_from_parts(parts: Iterable[tuple[str, str]]) -> list[nodes.Node]:
+    """The nodes of a summary kept by :func:`summary_parts`."""
+    kinds = {"math": nodes.math, "literal": nodes.literal}
+    return [kinds[kind](text, text) if kind in kinds else nodes.Text(text) for kind, text in parts]
+
+
 def summary(elements: Iterable[nodes.Node], limit: int = 300) -> list[nodes.Node]:
     """The first sentence of the first paragraph as text, inline math and code (no other
     markup: links and emphasis become their text)."""

@@ -4,11 +4,14 @@ sidebar that does not list the whole bank (so big banks build in linear time).""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+
+from sphinxext_quicktakes import elements
 
 from .conftest import QUESTIONS, sphinx_build, strip_colors
 
@@ -107,3 +110,22 @@ def test_a_question_page_nothing_reaches_is_reported(tmp_path: Path) -> None:
     assert warned == ["budget", "maxwell", "printf", "water"], warnings
     assert all("[quicktakes.orphan]" in line for line in warnings)
     assert not any("toctree" in line and "isn't included" in line for line in warnings)
+
+
+def test_the_list_renders_no_answer_and_shows_each_first_sentence(tmp_path: Path) -> None:
+    project(tmp_path)
+    out = tmp_path / "out"
+    build(tmp_path, out)
+    doctree = pickle.loads((out / ".doctrees" / "faq.doctree").read_bytes())
+    assert not list(doctree.findall(elements.question))  # answers are rendered on their pages
+    faq = soup(out, "faq")
+    summaries = {
+        entry.select_one(".quicktake-title").get_text(): entry.select_one(".quicktake-summary")
+        for entry in faq.select("li.quicktake-entry")
+    }
+    osmosis = summaries["How does osmosis move water across a membrane?"]
+    assert osmosis is not None
+    assert osmosis.get_text() == (
+        "Osmosis is the net movement of water through a membrane that lets water pass but "
+        "not solutes."
+    )
