@@ -448,6 +448,8 @@ UPDATING = re.compile(
 @dataclass
 class Build:
     seconds: float
+    cpu_seconds: float  # user + system of the whole tree (wait4): less hurt by a busy machine
+    load: float  # the 1-minute load average when the build started
     returncode: int
     maxrss_mb: float  # the largest process of the tree (wait4)
     tree_pss_mb: float  # the sampled sum over the tree
@@ -494,6 +496,7 @@ def run_sphinx(
     env["NO_COLOR"] = "1"
     log_out, log_err = outdir.parent / f"{outdir.name}.out", outdir.parent / f"{outdir.name}.err"
     with open(log_out, "wb") as out, open(log_err, "wb") as err:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env, start_new_session=True)
         sampler = TreeSampler(process.pid)
@@ -524,6 +527,8 @@ def run_sphinx(
     maxrss_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)
     return Build(
         seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        load=load,
         returncode=process.returncode,
         maxrss_mb=maxrss_kb / 1024,
         tree_pss_mb=sampler.peak_kb / 1024,
@@ -599,7 +604,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     status = "ok" if build.returncode == 0 else f"FAILED ({build.returncode})"
                     print(
                         f"   {variant:<11} N={n:<5} -j{jobs} run {run + 1}: "
-                        f"{build.seconds:7.2f} s  {build.maxrss_mb:7.1f} MB  "
+                        f"{build.seconds:7.2f} s  cpu {build.cpu_seconds:7.2f} s  "
+                        f"{build.maxrss_mb:7.1f} MB  load {build.load:4.1f}  "
                         f"{build.warnings} warnings  {status}",
                         flush=True,
                     )
@@ -617,6 +623,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                         "jobs": jobs,
                         "seconds": statistics.median(b.seconds for b in runs),
                         "seconds_runs": [b.seconds for b in runs],
+                        "cpu_seconds": statistics.median(b.cpu_seconds for b in runs),
+                        "cpu_seconds_runs": [b.cpu_seconds for b in runs],
+                        "load_runs": [b.load for b in runs],
                         "maxrss_mb": max(b.maxrss_mb for b in runs),
                         "tree_pss_mb": max(b.tree_pss_mb for b in runs),
                         "env_bytes": last.env_bytes,
@@ -661,6 +670,9 @@ def edit_measure(
         "noop_seconds": noop.seconds,
         "edit_seconds": edit.seconds,
         "edit_over_noop": edit.seconds / noop.seconds if noop.seconds else None,
+        "noop_cpu_seconds": noop.cpu_seconds,
+        "edit_cpu_seconds": edit.cpu_seconds,
+        "edit_over_noop_cpu": edit.cpu_seconds / noop.cpu_seconds if noop.cpu_seconds else None,
         "noop_updating": noop.updating,
         "edit_updating": edit.updating,
         "noop_reads_total": sum(noop.reads.values()),
@@ -681,7 +693,7 @@ def add_ratios(results: list[dict[str, Any]]) -> None:
     floors = {(r["n"], r["jobs"]): r for r in results if r["variant"] == FLOOR}
     for row in results:
         floor = floors.get((row["n"], row["jobs"]))
-        for key in ("seconds", "maxrss_mb", "env_bytes"):
+        for key in ("seconds", "cpu_seconds", "maxrss_mb", "env_bytes"):
             base = floor[key] if floor else 0
             row[f"{key}_ratio"] = row[key] / base if base else None
 
@@ -696,19 +708,22 @@ def growth(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
             key=lambda r: r["n"],
         )
         for before, after in itertools.pairwise(rows):
-            if before["n"] and after["n"] > before["n"] and before["seconds"] > 0:
-                exponent = math.log(after["seconds"] / before["seconds"]) / math.log(
-                    after["n"] / before["n"]
-                )
-                out.append(
-                    {
-                        "variant": variant,
-                        "jobs": jobs,
-                        "from": before["n"],
-                        "to": after["n"],
-                        "exponent": exponent,
-                    }
-                )
+            if not (before["n"] and after["n"] > before["n"]):
+                continue
+            row: dict[str, Any] = {
+                "variant": variant,
+                "jobs": jobs,
+                "from": before["n"],
+                "to": after["n"],
+            }
+            for key, name in (("seconds", "exponent"), ("cpu_seconds", "cpu_exponent")):
+                if before[key] > 0 and after[key] > 0:
+                    row[name] = math.log(after[key] / before[key]) / math.log(
+                        after["n"] / before["n"]
+                    )
+                else:
+                    row[name] = None
+            out.append(row)
     return out
 
 
@@ -721,16 +736,17 @@ def _ratio(value: float | None) -> str:
 
 def table(data: dict[str, Any]) -> str:
     lines = [
-        "| variant | N | jobs | time s | time /myst | peak RSS MB | RSS /myst | tree PSS MB "
-        "| env KB | env /myst | reads/file max | reads/file mean | warnings |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| variant | N | jobs | time s | time /myst | CPU s | CPU /myst | peak RSS MB | RSS /myst "
+        "| tree PSS MB | env KB | env /myst | reads/file max | reads/file mean | warnings |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in data["results"]:
         failed = "" if r["returncode"] == 0 else " (failed)"
         reads = (str(r["reads_max"]), f"{r['reads_mean']:.2f}") if "reads_max" in r else ("-", "-")
         lines.append(
             f"| {r['variant']}{failed} | {r['n']} | {r['jobs']} | {r['seconds']:.2f} "
-            f"| {_ratio(r['seconds_ratio'])} | {r['maxrss_mb']:.0f} "
+            f"| {_ratio(r['seconds_ratio'])} | {r['cpu_seconds']:.2f} "
+            f"| {_ratio(r['cpu_seconds_ratio'])} | {r['maxrss_mb']:.0f} "
             f"| {_ratio(r['maxrss_mb_ratio'])} | {r['tree_pss_mb']:.0f} "
             f"| {r['env_bytes'] / 1024:.0f} | {_ratio(r['env_bytes_ratio'])} "
             f"| {reads[0]} | {reads[1]} | {r['warnings']} |"
@@ -739,22 +755,27 @@ def table(data: dict[str, Any]) -> str:
     if data["edits"]:
         text += (
             "\nIncremental: a no-op rebuild, then one word of one answer changed\n\n"
-            "| variant | N | jobs | no-op s | edit s | edit/no-op | added | changed | removed "
-            "| reads on edit |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+            "| variant | N | jobs | no-op s | edit s | edit/no-op | edit/no-op CPU | added "
+            "| changed | removed | reads on edit |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
         )
         for e in data["edits"]:
             added, changed, removed = e["edit_updating"] or ("?", "?", "?")
             text += (
                 f"| {e['variant']} | {e['n']} | {e['jobs']} | {e['noop_seconds']:.2f} "
-                f"| {e['edit_seconds']:.2f} | {_ratio(e['edit_over_noop'])} | {added} "
+                f"| {e['edit_seconds']:.2f} | {_ratio(e['edit_over_noop'])} "
+                f"| {_ratio(e['edit_over_noop_cpu'])} | {added} "
                 f"| {changed} | {removed} | {e['edit_reads_total']} |\n"
             )
     if data["growth"]:
-        text += "\nGrowth: b in time ~ N^b between consecutive N (startup time included)\n\n"
-        text += "| variant | jobs | N | b |\n|---|--:|---|--:|\n"
+        text += (
+            "\nGrowth: b in time ~ N^b between consecutive N (about 1: linear, about 2: "
+            "quadratic; the fixed startup cost pulls b down at small N)\n\n"
+            "| variant | jobs | N | b (time) | b (CPU) |\n|---|--:|---|--:|--:|\n"
+        )
         for g in data["growth"]:
             text += (
-                f"| {g['variant']} | {g['jobs']} | {g['from']}→{g['to']} | {g['exponent']:.2f} |\n"
+                f"| {g['variant']} | {g['jobs']} | {g['from']}→{g['to']} "
+                f"| {_ratio(g['exponent'])} | {_ratio(g['cpu_exponent'])} |\n"
             )
     return text
 
@@ -770,17 +791,19 @@ def plot(data: dict[str, Any], path: Path) -> str:
     results = data["results"]
     jobs_values = sorted({r["jobs"] for r in results})
     figure, axes = plt.subplots(
-        1, len(jobs_values), figsize=(6 * len(jobs_values), 4.5), squeeze=False
+        2, len(jobs_values), figsize=(6 * len(jobs_values), 9), squeeze=False
     )
-    for axis, jobs in zip(axes[0], jobs_values, strict=True):
+    for (row, key, label), jobs in itertools.product(
+        ((0, "seconds", "build time, s (median)"), (1, "cpu_seconds", "CPU time, s (median)")),
+        jobs_values,
+    ):
+        axis = axes[row][jobs_values.index(jobs)]
         for variant in dict.fromkeys(r["variant"] for r in results):
             rows = sorted(
                 (r for r in results if r["variant"] == variant and r["jobs"] == jobs),
                 key=lambda r: r["n"],
             )
-            axis.plot(
-                [r["n"] for r in rows], [r["seconds"] for r in rows], marker="o", label=variant
-            )
+            axis.plot([r["n"] for r in rows], [r[key] for r in rows], marker="o", label=variant)
         ns = sorted({r["n"] for r in results if r["jobs"] == jobs})
         floor = [r for r in results if r["variant"] == FLOOR and r["jobs"] == jobs]
         if len(ns) > 1 and floor:
@@ -788,7 +811,7 @@ def plot(data: dict[str, Any], path: Path) -> str:
             for power, style in ((1, ":"), (2, "--")):
                 axis.plot(
                     ns,
-                    [base["seconds"] * (x / base["n"]) ** power for x in ns],
+                    [base[key] * (x / base["n"]) ** power for x in ns],
                     linestyle=style,
                     color="grey",
                     label=f"∝ N^{power}",
@@ -796,7 +819,7 @@ def plot(data: dict[str, Any], path: Path) -> str:
         axis.set_xscale("log")
         axis.set_yscale("log")
         axis.set_xlabel("question files (N)")
-        axis.set_ylabel("build time, s (median)")
+        axis.set_ylabel(label)
         axis.set_title(f"sphinx-build -j {jobs}")
         axis.grid(True, which="both", alpha=0.3)
         axis.legend(fontsize="small")
@@ -885,8 +908,22 @@ def main(argv: list[str] | None = None) -> int:
         f"{data['environment']['cpus']} CPUs; builder {args.builder}, median of {args.runs}; "
         f"{'corpus ' + str(args.corpus) if args.corpus else 'generated files'}.\n"
         "Ratios are against `myst` (plain MyST pages, the floor) at the same N and jobs. "
-        "Peak RSS: the largest process of the sphinx-build tree; tree PSS: the sampled sum.\n\n"
+        "Peak RSS: the largest process of the sphinx-build tree; tree PSS: the sampled sum. "
+        "CPU: user + system time of the tree.\n"
     )
+    loads = [x for r in data["results"] for x in r["load_runs"]]
+    if loads:
+        header += (
+            f"1-minute load average when builds started: {min(loads):.1f} to {max(loads):.1f} "
+            f"on {data['environment']['cpus']} CPUs"
+            + (
+                " (a busy machine: compare CPU times rather than wall times)"
+                if max(loads) > (data["environment"]["cpus"] or 1)
+                else ""
+            )
+            + ".\n"
+        )
+    header += "\n"
     report = header + text + (f"\n{note}\n" if note else "")
     (args.out / "results.md").write_text(report, encoding="utf-8")
     (args.out / "results.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
