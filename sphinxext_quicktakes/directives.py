@@ -17,6 +17,7 @@ from .compat import host_renderer
 from .config import ANSWER_MODES
 from .domain import get_domain
 from .errors import QuickTakesError, Subtype
+from .export import keep_answer
 from .globs import find
 from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
@@ -255,8 +256,6 @@ def question_nodes(
             author=question.author,
             description=question.description,
             seo_title=question.seo_title,
-            answer=markdown,
-            text=plain_text(answer),
             auto_description=description(answer),
             digest=question.answer_digest,
             path=question.path,
@@ -265,6 +264,7 @@ def question_nodes(
             summary=summary_parts(summary(answer)),
         )
     )
+    keep_answer(env, anchor, markdown, plain_text(answer))  # for quicktakes.json
     page = domain.page(env.docname)
     page.mhchem = page.mhchem or uses_mhchem(markdown)
     page.noindex = page.noindex or question.no_index

@@ -7,6 +7,7 @@ the same project.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,34 @@ from .placement import QuestionRecord
 
 EXPORT_NAME = "quicktakes.json"
 EXPORT_VERSION = 1
+ANSWERS_FOLDER = "quicktakes-answers"  # beside the doctrees
+
+
+def answer_file(doctreedir: str | Path, docname: str, anchor: str) -> Path:
+    """Where the answer of one rendering is kept for the export: beside the doctrees,
+    not in the environment, which every build loads whole."""
+    name = hashlib.sha1(f"{docname}#{anchor}".encode()).hexdigest()
+    return Path(doctreedir, ANSWERS_FOLDER, f"{name}.json")
+
+
+def keep_answer(env: Any, anchor: str, markdown: str, text: str) -> None:
+    """Keep a rendered answer (Markdown and plain text) for ``quicktakes.json``."""
+    path = answer_file(env.doctreedir, env.docname, anchor)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"markdown": markdown, "text": text}), encoding="utf-8")
+
+
+def kept_answer(app: Sphinx, record: QuestionRecord) -> dict[str, str]:
+    try:
+        kept = answer_file(app.doctreedir, record.docname, record.anchor).read_text("utf-8")
+        return dict(json.loads(kept))
+    except (OSError, ValueError):
+        return {"markdown": "", "text": ""}
 
 
 def entry(app: Sphinx, record: QuestionRecord, base: str) -> dict[str, Any]:
     url = f"{app.builder.get_target_uri(record.docname).split('#')[0]}#{record.anchor}"
+    answer = kept_answer(app, record)
     return {
         "id": record.id or None,
         "slug": record.slug,
@@ -34,8 +59,8 @@ def entry(app: Sphinx, record: QuestionRecord, base: str) -> dict[str, Any]:
         "author": record.author,
         "url": url,
         "absolute_url": base + url if base else None,
-        "answer_markdown": record.answer,
-        "answer_text": record.text,
+        "answer_markdown": answer["markdown"],
+        "answer_text": answer["text"],
     }
 
 

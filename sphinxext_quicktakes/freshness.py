@@ -17,6 +17,7 @@ did not change, so that an incremental build says and shows what a fresh build w
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -111,7 +112,8 @@ def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     rewrite.update(unreachable(domain))  # warned at the consistency check
     answers = answers_resolution(app)
     for docname in set(domain.links) | set(domain.pages) | set(domain.answer_pages):
-        now = (resolution(domain, docname), answers.get(docname))
+        state = repr((resolution(domain, docname), answers.get(docname)))
+        now = hashlib.blake2b(state.encode(), digest_size=12).hexdigest()  # small to keep
         if domain.resolved.get(docname) != now:
             domain.resolved[docname] = now
             rewrite.add(docname)

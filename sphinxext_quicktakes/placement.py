@@ -99,8 +99,6 @@ class QuestionRecord:
     author: str
     description: str  # seo.page_description
     seo_title: str
-    answer: str  # Markdown, as rendered
-    text: str  # the rendered answer as plain text (see text.plain_text)
     auto_description: str  # its first sentences without math (see text.description)
     digest: str  # fingerprint of the answer
     path: str  # the question file

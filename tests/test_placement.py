@@ -18,7 +18,7 @@ from sphinxext_quicktakes.placement import (
 BLANK = QuestionRecord(
     docname="", anchor="", position=0, kind=FULL, id="", slug="", label="", heading="",
     question="", subject="", keywords=(), date="", author="", description="", seo_title="",
-    answer="", text="", auto_description="", digest="d1", path="",
+    auto_description="", digest="d1", path="",
 )  # fmt: skip
 
 
