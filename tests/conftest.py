@@ -223,14 +223,19 @@ def wide_question() -> str:
 def write_theme_project(srcdir: Path, theme: str) -> None:
     """index (a toctree, so rtd's sidebar lists the page) and questions: osmosis (sub-headings,
     table, footnote, math), water (mhchem) and the wide question, answers hidden. MathJax
-    is loaded from ``_static/mathjax`` (tests/test_browser.py links the npm copy there)."""
+    is loaded from ``_static/mathjax`` (tests/test_browser.py links the npm copy there),
+    without its speech and braille: they take seconds per page."""
     sidebars = "{'**': ['localtoc.html']}" if theme == "alabaster" else "{}"
     conf = (
         f"html_theme = {theme!r}\nhtml_sidebars = {sidebars}\n"
         "quicktakes_answers = 'hidden'\n"
         "mathjax_path = 'mathjax/tex-mml-chtml.js'\n"
-        "mathjax3_config = mathjax4_config = "
-        "{'loader': {'paths': {'fonts': './_static/mathjax-fonts'}}}\n"
+        "mathjax3_config = mathjax4_config = {\n"
+        "    'loader': {'paths': {'fonts': './_static/mathjax-fonts'}},\n"
+        # MathJax 4's speech and braille (a web worker) take seconds per page here
+        "    'options': {'menuOptions': {'settings': {\n"
+        "        'enrich': False, 'speech': False, 'braille': False}}},\n"
+        "}\n"
     )
     pages = {
         "index.rst": "Home\n====\n\n.. toctree::\n\n   questions\n",
