@@ -182,6 +182,25 @@ def wait_for_mathjax(page: Page) -> None:
     page.evaluate("() => MathJax.startup.promise")
 
 
+def shoot(page: Page, name: str, selector: str = f"#{QUESTION}", height: int = 420) -> None:
+    """A screenshot of the top of an element (at most ``height`` pixels) as
+    ``build/screenshots/<name>.png``; docs/_static has copies of a few of them."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    element = page.locator(selector)
+    element.scroll_into_view_if_needed()
+    page.mouse.move(0, 0)  # no hover styles
+    box = element.bounding_box()
+    assert box is not None
+    pad = 8
+    clip = {
+        "x": max(box["x"] - pad, 0),
+        "y": max(box["y"] - pad, 0),
+        "width": box["width"] + 2 * pad,
+        "height": min(box["height"], height) + 2 * pad,
+    }
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", clip=clip)
+
+
 def is_open(page: Page, question: str) -> bool:
     return page.eval_on_selector(f"#{question} details.quicktake-answer", "d => d.open")
 
@@ -193,8 +212,10 @@ def test_hidden_answer_opens_by_click_and_keyboard(browser: Browser, site_url, t
         words = page.get_by_text(ANSWER_WORDS)
         assert summary.inner_text().strip() == "Show answer"
         assert not is_open(page, QUESTION) and not words.is_visible()
+        shoot(page, f"{theme}-closed")
         summary.click()
         assert is_open(page, QUESTION) and words.is_visible()
+        shoot(page, f"{theme}-open")
         summary.click()
         assert not is_open(page, QUESTION) and not words.is_visible()
         summary.focus()
@@ -367,3 +388,5 @@ def test_answer_colours_are_readable(browser: Browser, site_url, theme: str, sch
             assert ratio >= 4.5, (name, ratio, style)
             assert (background < 0.1) if scheme == "dark" else (background > 0.6), (name, style)
         assert box["layers"][0][3] > 0  # the box has a background of its own
+        if scheme == "dark":  # light: the -open screenshot
+            shoot(page, f"{theme}-dark")
