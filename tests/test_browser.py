@@ -232,12 +232,18 @@ def test_hidden_answer_opens_by_click_and_keyboard(browser: Browser, site_url, t
 @pytest.mark.parametrize("fragment", [QUESTION, "driving-force"], ids=["question", "in-answer"])
 def test_address_opens_the_answer(browser: Browser, site_url, theme: str, fragment: str) -> None:
     """Loading ``#quicktake-<id>`` (the question, outside the <details>: quicktakes.js) or
-    ``#<sub-section>`` (inside it) opens that answer, and only that one, and shows the
+    ``#<sub-section>`` (inside it) opens that answer, and only that one, and scrolls to the
     target; so does changing the address on the page (hashchange)."""
     with opened(browser, f"{site_url(theme)}#{fragment}") as page:
         assert is_open(page, QUESTION)
         assert not is_open(page, "quicktake-900004") and not is_open(page, "quicktake-900101")
         assert page.locator(f"#{fragment}").is_visible()
+        page.wait_for_function(  # and scrolled to it
+            """id => { const box = document.getElementById(id).getBoundingClientRect();
+                       return box.top >= -1 && box.top < innerHeight / 2; }""",
+            arg=fragment,
+            timeout=5000,
+        )
         page.evaluate("() => { location.hash = '#quicktake-900101'; }")
         page.wait_for_function(
             "() => document.querySelector('#quicktake-900101 details.quicktake-answer').open"
