@@ -190,3 +190,78 @@ def build(tmp_path: Path) -> Callable[..., Build]:
     yield _build
     for app in apps:
         app.cleanup()
+
+
+# --- Themes: one small project per HTML theme, answers hidden (tests/test_themes.py and
+# tests/test_browser.py share the builds) -------------------------------------------------
+
+THEMES = ("alabaster", "sphinx_rtd_theme", "furo", "pydata_sphinx_theme", "sphinx_book_theme")
+
+WIDE_COLUMNS = 14
+
+
+def wide_question() -> str:
+    """A question file (id 900101) whose answer has a table of 14 columns and a display
+    formula of 40 terms, each far wider than a phone's screen, under two sub-headings."""
+    text = (QUESTIONS / "good" / "osmosis.md").read_text("utf-8")
+    head = " | ".join(f"Column {i}" for i in range(WIDE_COLUMNS))
+    row = " | ".join(f"value{i}x{i}" for i in range(WIDE_COLUMNS))
+    rule = "|".join("---" for _ in range(WIDE_COLUMNS))
+    formula = " + ".join(f"a_{{{i}}} x^{{{i}}}" for i in range(40))
+    answer = (
+        r"A wide answer.\n\n### A wide table\n\n"
+        rf"| {head} |\n|{rule}|\n| {row} |\n\n"
+        rf"### A long formula\n\n$$\n{formula}\n$$\n\nThe same inline: ${formula}$."
+    )
+    text = re.sub(r"(?m)^answer: >-\n    .*$", lambda _: f"answer: >-\n    {answer}", text)
+    text = text.replace("900001", "900101")
+    text = text.replace("How does osmosis move water across a membrane?", "How wide is it?")
+    text = re.sub(r"(?m)^file_name: .*$", "file_name: how-wide-is-it.md", text)
+    return re.sub(r"(?m)^url: .*$", "url: /learn/biology/questions/how-wide-is-it", text)
+
+
+def write_theme_project(srcdir: Path, theme: str) -> None:
+    """index (a toctree, so rtd's sidebar lists the page) and questions: osmosis (sub-headings,
+    table, footnote, math), water (mhchem) and the wide question, answers hidden. MathJax
+    is loaded from ``_static/mathjax`` (tests/test_browser.py links the npm copy there),
+    without its speech and braille: they take seconds per page."""
+    sidebars = "{'**': ['localtoc.html']}" if theme == "alabaster" else "{}"
+    conf = (
+        f"html_theme = {theme!r}\nhtml_sidebars = {sidebars}\n"
+        "quicktakes_answers = 'hidden'\n"
+        "mathjax_path = 'mathjax/tex-mml-chtml.js'\n"
+        "mathjax3_config = mathjax4_config = {\n"
+        "    'loader': {'paths': {'fonts': './_static/mathjax-fonts'}},\n"
+        # MathJax 4's speech and braille (a web worker) take seconds per page here
+        "    'options': {'menuOptions': {'settings': {\n"
+        "        'enrich': False, 'speech': False, 'braille': False}}},\n"
+        "}\n"
+    )
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   questions\n",
+        "questions.rst": "Questions\n=========\n\nThree questions.\n\n"
+        ".. quicktake:: questions/good/osmosis.md\n\n"
+        ".. quicktake:: questions/good/water.md\n\n"
+        ".. quicktake:: questions/wide.md\n",
+    }
+    write_project(srcdir, pages, conf, questions=("good/osmosis.md", "good/water.md"))
+    (srcdir / "questions" / "wide.md").write_text(wide_question(), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def theme_sites(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The HTML output folder of the theme project of a theme, built (once per session,
+    with ``sphinx-build -W``) when first asked for."""
+    root = tmp_path_factory.mktemp("themes")
+    built: dict[str, Path] = {}
+
+    def site(theme: str) -> Path:
+        if theme not in built:
+            srcdir, outdir = root / theme / "src", root / theme / "html"
+            write_theme_project(srcdir, theme)
+            result = sphinx_build(srcdir, outdir, "-W", "--keep-going", "-q")
+            assert result.returncode == 0, result.stderr
+            built[theme] = outdir
+        return built[theme]
+
+    return site
