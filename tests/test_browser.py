@@ -252,6 +252,22 @@ def test_address_opens_the_answer(browser: Browser, site_url, theme: str, fragme
 
 
 @pytest.mark.parametrize("theme", THEMES)
+def test_a_search_result_opens_the_answer(browser: Browser, site_url, theme: str) -> None:
+    """Sphinx's search links to ``page.html?highlight=words``: a hidden answer with one of
+    the words opens (the others stay closed), whether or not the theme marks the words."""
+    with opened(browser, f"{site_url(theme)}?highlight=semipermeable") as page:
+        page.wait_for_load_state("load")
+        page.wait_for_function(
+            f"() => document.querySelector('#{QUESTION} details.quicktake-answer').open",
+            timeout=5000,
+        )
+        assert not is_open(page, "quicktake-900004")
+    with opened(browser, site_url(theme)) as page:  # no search: nothing opens
+        page.wait_for_load_state("load")
+        assert not is_open(page, QUESTION)
+
+
+@pytest.mark.parametrize("theme", THEMES)
 def test_find_in_page_opens_the_answer(browser: Browser, site_url, theme: str) -> None:
     """Find-in-page: Chromium opens a closed <details> when its search for text matches
     inside, which headless Chromium does for a text fragment (``#:~:text=``, the link form
