@@ -268,6 +268,23 @@ def test_a_search_result_opens_the_answer(browser: Browser, site_url, theme: str
 
 
 @pytest.mark.parametrize("theme", THEMES)
+def test_printing_shows_hidden_answers(
+    browser: Browser, site_url, theme: str, tmp_path: Path
+) -> None:
+    """Printed (here to PDF), every hidden answer is shown; on screen it stays closed."""
+    with opened(browser, site_url(theme)) as page:
+        page.wait_for_load_state("load")
+        assert not is_open(page, QUESTION)
+        page.pdf(path=tmp_path / "printed.pdf")
+        assert not is_open(page, QUESTION)  # closed again after printing
+    printed = subprocess.run(
+        ["pdftotext", str(tmp_path / "printed.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert ANSWER_WORDS in " ".join(printed.split())
+    assert "Show answer" not in printed
+
+
+@pytest.mark.parametrize("theme", THEMES)
 def test_find_in_page_opens_the_answer(browser: Browser, site_url, theme: str) -> None:
     """Find-in-page: Chromium opens a closed <details> when its search for text matches
     inside, which headless Chromium does for a text fragment (``#:~:text=``, the link form
