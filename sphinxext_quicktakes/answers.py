@@ -241,7 +241,9 @@ def _entry(app: Sphinx, moved: Moved, entry_docname: str) -> nodes.container:
         app.builder, entry_docname, moved.docname, moved.question["ids"][0],
         nodes.inline("", labels.question_number(moved.number)),
     )  # fmt: skip
-    entry += nodes.rubric("", "", back, nodes.Text(f": {heading}"))
+    title = f"{moved.number}. {heading}"
+    entry += nodes.rubric(title, title)  # LaTeX writes no links in headings (Sphinx 8)
+    entry += nodes.paragraph("", "", back, classes=["quicktake-back-link"])
     entry.extend(moved.answer)
     return entry
 

@@ -135,9 +135,9 @@ def test_appendix_page_holds_every_answer_once(workbook: Make) -> None:
     entries = answers.select(".quicktake-answer-entry")
     headings = [e.find("p", class_="rubric").get_text() for e in entries]
     assert headings == [
-        f"Question 1: {OSMOSIS}",
-        "Question 2: What does Gauss’s law say about the divergence of the electric field?",
-        f"Question 3: {WATER}",
+        f"1. {OSMOSIS}",
+        "2. What does Gauss’s law say about the divergence of the electric field?",
+        f"3. {WATER}",
     ]  # osmosis is shown on two pages, answered once; the budget question is omitted
     assert answers.get_text().count(OSMOSIS_ANSWER) == 1
     forces, chemistry = page(app, "forces.html"), page(app, "chemistry.html")
@@ -255,12 +255,12 @@ def test_a_printed_workbook_in_every_mode(make_app: Make, srcdir: Path, engine: 
     text = re.sub(r"\s+", " ", pdf_text(Path(app.outdir), layout=False, name="workbook.pdf"))
     for heading in (OSMOSIS, WATER, BUDGET, "Forces", "Chemistry", "Ions", "Inline"):
         assert heading in text
-    start = text.index(f"Question 1: {OSMOSIS}")  # the first entry of the answers chapter
+    start = text.index(f"1. {OSMOSIS} Question 1")  # the first entry of the answers chapter
     book, answers = text[:start], text[start:]
     assert "ANSWERS" in book[-300:].upper()  # the chapter's heading
     for sentence in (OSMOSIS_ANSWER, WATER_ANSWER):  # each answer once, in the appendix
         assert text.count(sentence) == 1 and sentence in answers, sentence
-    assert "Question 2:" in answers and "Question 3:" in answers
+    assert f"3. {WATER} Question 3" in answers
     assert "Answer 1" in book and "Answer 3" in book
     assert text.count(CALCIUM_ANSWER) == 1 and CALCIUM_ANSWER in book  # end of its page
     assert OMITTED in text and BUDGET_ANSWER not in text
