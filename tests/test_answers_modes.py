@@ -187,6 +187,7 @@ def test_epub_is_well_formed_in_every_mode(workbook: Make, mode: str) -> None:
     for path in xhtml:
         etree.parse(str(path))
     text = " ".join(path.read_text("utf-8") for path in xhtml)
+    assert OSMOSIS in text and WATER in text and "Posted on" in text  # questions, bylines
     count = text.count(OSMOSIS_ANSWER)
     assert count == {"inline": 2, "end-of-page": 2, "appendix": 1, "omit": 0}[mode], count
 
