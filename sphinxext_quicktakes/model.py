@@ -160,12 +160,62 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when
 class _Loader(_BaseLoader):
     """Safe YAML (libyaml when available) that keeps dates as text for ``dates.parse_date``."""
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        """The tag of a node without one, as ``BaseResolver.resolve`` (called by the composer
+        for every node), with the implicit resolvers looked up once per first character and
+        the tags of short plain scalars (keys, names, numbers) remembered."""
+        if self.yaml_path_resolvers:
+            return str(super().resolve(kind, value, implicit))
+        if kind is yaml.MappingNode:
+            return self.DEFAULT_MAPPING_TAG
+        if kind is not yaml.ScalarNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG
+        tag = _PLAIN_TAGS.get(value)
+        if tag is None:
+            tag = self.DEFAULT_SCALAR_TAG
+            for resolved, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                if regexp.match(value):
+                    tag = resolved
+                    break
+            if len(value) <= 64 and len(_PLAIN_TAGS) < 4096:
+                _PLAIN_TAGS[value] = tag
+        return tag
+
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+#: The loader's own copy of the implicit resolvers (PyYAML shares one dict between its
+#: loaders), each list followed by the wildcard resolvers as ``BaseResolver.resolve`` does.
+_Loader.yaml_implicit_resolvers = {
+    first: list(resolvers) for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_WILDCARD = tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
+_IMPLICIT = {
+    first: (*resolvers, *_WILDCARD)
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+_PLAIN_TAGS: dict[str, str] = {}
+_STR_TAG = "tag:yaml.org,2002:str"
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _may_have_anchor(text: str) -> bool:
+    """Whether ``text`` has an ``&`` that could start an anchor (``&name``): one not right
+    after a letter or digit (an anchor starts after a space, a line start, an indicator or
+    a closing quote). Without an anchor there can be no alias, and the node walk is
+    skipped."""
+    pos = text.find("&")
+    while pos >= 0:
+        if pos == 0 or text[pos - 1] not in _ALNUM:
+            return True
+        pos = text.find("&", pos + 1)
+    return False
 
 
 def _refuse_aliases(root: yaml.Node) -> None:
@@ -187,6 +237,25 @@ def _refuse_aliases(root: yaml.Node) -> None:
                 stack.extend((key, value))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+
+
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
+    """``loader.construct_object(node, deep=True)``, without its machinery for the common
+    shapes: text, and a mapping of names (``seo``, ``related_articleN``)."""
+    if type(node) is yaml.ScalarNode and node.tag == _STR_TAG:
+        return node.value
+    if type(node) is yaml.MappingNode and node.tag == loader.DEFAULT_MAPPING_TAG:
+        pairs = node.value
+        if all(type(key) is yaml.ScalarNode and key.tag == _STR_TAG for key, _ in pairs):
+            return {
+                key.value: (
+                    value.value
+                    if type(value) is yaml.ScalarNode and value.tag == _STR_TAG
+                    else loader.construct_object(value, deep=True)
+                )
+                for key, value in pairs
+            }
+    return loader.construct_object(node, deep=True)
 
 
 def load_question(
@@ -271,7 +340,8 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
         node = loader.get_single_node()
         if node is None:
             raise QuickTakesError("front matter is empty", Subtype.EMPTY, line=2)
-        _refuse_aliases(node)
+        if _may_have_anchor(front_matter):
+            _refuse_aliases(node)
         if not isinstance(node, yaml.MappingNode):
             kind = {yaml.SequenceNode: "a list", yaml.ScalarNode: "a single value"}.get(
                 type(node), "not a mapping"
@@ -284,7 +354,7 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
         lines: dict[str, int] = {}
         metadata: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = restore(loader.construct_object(key_node, deep=True))
+            key = restore(_construct(loader, key_node))
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 problems.append(
@@ -304,7 +374,7 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
                         line=line,
                     )
                 )
-            metadata[key] = restore(loader.construct_object(value_node, deep=True))
+            metadata[key] = restore(_construct(loader, value_node))
             lines[key] = line
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (U+FFFE...)
         line = front_matter.count("\n", 0, exc.position) + 1
