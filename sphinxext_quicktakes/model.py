@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,12 @@ _STAND_IN = 0xF0000
 _TO_STAND_IN = {code: _STAND_IN + code for code in range(0xA0) if _CONTROL.match(chr(code))}
 _FROM_STAND_IN = {v: k for k, v in _TO_STAND_IN.items()}
 _YAML_BOUNDARY = YAMLHandler.FM_BOUNDARY
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`_CONTROL` (``isprintable`` first: a
+    printable text has none, and it is much faster than the search)."""
+    return not text.isprintable() and _CONTROL.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -267,11 +274,12 @@ def load_question(
     """Read and parse one question file."""
     path = Path(path)
     try:
-        if path.is_dir():
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
             raise QuickTakesError("is a directory, not a question file", Subtype.READ)
-        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             raise QuickTakesError("is not a regular file", Subtype.READ)
-        size = path.stat().st_size
+        size = status.st_size
         if max_file_size and size > max_file_size:
             raise QuickTakesError(
                 f"file is {size:,} bytes, over the limit of {max_file_size:,} "
@@ -302,19 +310,32 @@ def parse_question(
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise QuickTakesError("file is empty", Subtype.EMPTY)
-    if not _YAML_BOUNDARY.match(text):
+    opening = _YAML_BOUNDARY.match(text)
+    if not opening:
         raise QuickTakesError(
             "no YAML front matter (the file must start with a '---' line)", Subtype.EMPTY, line=1
         )
-    parts = _YAML_BOUNDARY.split(text, 2)
-    if len(parts) < 3:
+    closing = _closing_boundary(text, opening.end())
+    if closing is None:
         raise QuickTakesError(
             "front matter is not closed (no second '---' line)", Subtype.YAML, line=1
         )
-    _, front_matter, body = parts
+    front_matter, body = text[opening.end() : closing.start()], text[closing.end() :]
     metadata, lines, problems = _parse_yaml(front_matter)
     body_line = text.count("\n", 0, len(text) - len(body.lstrip())) + 1  # its first text
     return _build_question(metadata, lines, problems, (body, body_line), path, unescape)
+
+
+def _closing_boundary(text: str, start: int) -> re.Match[str] | None:
+    """The first ``---`` line at or after ``start``: ``_YAML_BOUNDARY.search(text, start)``
+    (what ``_YAML_BOUNDARY.split`` finds), trying only the lines that start with ``---``."""
+    found = text.find("\n---", start - 1)
+    while found >= 0:
+        match = _YAML_BOUNDARY.match(text, found + 1)
+        if match:
+            return match
+        found = text.find("\n---", found + 1)
+    return None
 
 
 def _restore(value: Any) -> Any:
@@ -331,7 +352,7 @@ def _restore(value: Any) -> Any:
 def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list[QuickTakesError]]:
     """Parse front matter into a mapping, with the file line of each top-level key."""
     problems: list[QuickTakesError] = []
-    raw_controls = _CONTROL.search(front_matter) is not None
+    raw_controls = _has_control(front_matter.replace("\n", ""))
     if raw_controls:  # YAML would refuse the file; the values are cleaned later
         front_matter = front_matter.translate(_TO_STAND_IN)
     restore = _restore if raw_controls else _same
@@ -421,6 +442,8 @@ class _Fields:
     def clean(self, name: str, text: str, key: str = "", line: int | None = None) -> str:
         """``text`` without C0/C1 control characters (a carriage return is a newline); the
         ones removed are noted for field ``name`` (at the line of ``key`` or ``line``)."""
+        if text.isprintable():  # the common case: no control character, no carriage return
+            return text
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         found = _CONTROL.findall(text)
         if not found:
