@@ -187,3 +187,17 @@ def test_jobs_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
         main(["check", "--jobs", "0", str(QUESTIONS / "good")])
     assert exit.value.code == 2
     assert "must be 1 or more" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_without_a_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sphinxext_quicktakes import cli
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "check_one", interrupted)
+    code, out = run("check", "--jobs", "1", str(QUESTIONS / "good"))
+    assert (code, out) == (130, "")
+    assert capsys.readouterr().err == "quicktakes check: interrupted\n"
