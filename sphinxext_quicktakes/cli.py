@@ -11,18 +11,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import TextIO
 
 from . import __version__
 from .errors import QuickTakesError, Subtype, printable
 from .globs import matches_tail, walk
 from .model import DEFAULT_MAX_FILE_SIZE, Question, load_question
-from .placement import id_conflicts
+from .placement import Identity, id_conflicts
 
 SUFFIXES = (".md",)
+#: Files per task sent to a worker process, and the fewest files worth starting workers
+#: for when ``--jobs`` is not given (starting them costs more than checking a few files).
+CHUNK_SIZE = 200
+MIN_PARALLEL_FILES = 200
 
 
 @dataclass(frozen=True)
@@ -72,18 +79,63 @@ def check_file(
     return question, problems
 
 
-def duplicate_ids(questions: Sequence[Question]) -> list[Problem]:
+@dataclass(frozen=True)
+class Checked:
+    """What the duplicate-id check needs of a loaded question (small to send between
+    processes, unlike the whole :class:`~.model.Question`)."""
+
+    path: str
+    id: str | int | None
+    id_line: int | None
+    identity: Identity
+
+    @classmethod
+    def of(cls, question: Question) -> Checked:
+        return cls(question.path, question.id, question.lines.get("id"), question.identity)
+
+
+def check_one(
+    path: str, unescape: bool | str, max_file_size: int
+) -> tuple[Checked | None, list[Problem]]:
+    """:func:`check_file`, keeping only what ``check`` reports (run in worker processes)."""
+    question, problems = check_file(path, unescape, max_file_size)
+    return (Checked.of(question) if question is not None else None), problems
+
+
+def duplicate_ids(questions: Sequence[Checked]) -> list[Problem]:
     """Same id with a different answer in two files (the extension warns the same way)."""
     return [
         Problem(
             other.path,
-            other.lines.get("id"),
+            other.id_line,
             Subtype.DUPLICATE_ID.value,
             "warning",
             f"id {other.id!r} is also used by {first.path} with a different answer",
         )
         for first, other in id_conflicts(questions)
     ]
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _workers(jobs: int | None, files: int) -> int:
+    """How many worker processes to use; 1 checks in this process."""
+    if jobs is None:
+        if files < MIN_PARALLEL_FILES:
+            return 1
+        jobs = os.cpu_count() or 1
+    return max(1, min(jobs, files))
+
+
+def _pool(workers: int) -> Executor | None:
+    """A process pool, or None where processes cannot be started (then check in-process)."""
+    try:
+        return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
+    except (OSError, ImportError, NotImplementedError):
+        return None
 
 
 class Progress:
@@ -123,6 +175,13 @@ def _size(value: str) -> int:
     return size
 
 
+def _jobs(value: str) -> int:
+    jobs = int(value)
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return jobs
+
+
 def _unescape(value: str) -> bool | str:
     return "auto" if value == "auto" else value == "true"
 
@@ -149,24 +208,52 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip files matching this glob (path or file name), e.g. README.md; repeatable",
     )
     check.add_argument("--unescape-newlines", choices=("auto", "true", "false"), default="auto")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="check files in N processes (default: the number of CPUs; 1: no extra process)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
-    """Run the command line; the exit code: 0 clean, 1 problems, 2 usage."""
+    """Run the command line; the exit code: 0 clean, 1 problems, 2 usage, 130 interrupted."""
     out = stdout or sys.stdout
     args = build_parser().parse_args(argv)
     files = list(question_files(args.paths, args.exclude))
     progress = Progress(len(files) if args.format == "text" else 0, sys.stderr)
     problems: list[Problem] = []
-    questions: list[Question] = []
-    for done, path in enumerate(files, 1):
-        question, found = check_file(path, _unescape(args.unescape_newlines), args.max_file_size)
-        problems += found
-        if question is not None:
-            questions.append(question)
-        progress.update(done)
+    questions: list[Checked] = []
+    check = partial(
+        check_one, unescape=_unescape(args.unescape_newlines), max_file_size=args.max_file_size
+    )
+    workers = _workers(args.jobs, len(files))
+    pool = _pool(workers) if workers > 1 else None
+    results: Iterable[tuple[Checked | None, list[Problem]]]
+    if pool is None:
+        results = map(check, files)
+    else:
+        chunk = max(1, min(CHUNK_SIZE, -(-len(files) // (workers * 4))))
+        results = pool.map(check, files, chunksize=chunk)
+    interrupted = False
+    try:
+        for done, (question, found) in enumerate(results, 1):
+            problems += found
+            if question is not None:
+                questions.append(question)
+            progress.update(done)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if pool is not None:  # after Ctrl-C, drop the files not started and do not wait
+            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
     progress.close()
+    if interrupted:
+        sys.stderr.write("quicktakes check: interrupted\n")
+        return 130
     problems += duplicate_ids(questions)
     problems.sort(key=lambda p: (p.path, p.line or 0))
     errors = sum(p.severity == "error" for p in problems)

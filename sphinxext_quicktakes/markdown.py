@@ -76,6 +76,12 @@ MATH_ENVIRONMENTS: frozenset[str] = _words(
 )
 
 _ESCAPE_RUN = re.compile(r"(\\+)n")
+#: Backslash + a word of :data:`TEX_N_WORDS` (the whole run of letters, as
+#: :data:`_LETTERS` reads it); a candidate when the backslash is not preceded by another.
+_TEX_N_WORD = re.compile(
+    r"\\n(?:" + "|".join(sorted((w[1:] for w in TEX_N_WORDS), key=len, reverse=True)) + r")"
+    r"(?![A-Za-z])"
+)
 _LETTERS = re.compile(r"[A-Za-z]+")
 _SPECIAL = re.compile(r"[`\\$]")
 _BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
@@ -429,6 +435,14 @@ def _string_end(raw: str, pos: int, stop: int, escape_set: set[int]) -> tuple[in
     return -1, inside
 
 
+def _has_candidate(text: str) -> bool:
+    """Whether an escape in ``text`` may start a TeX command (see pass 1 below)."""
+    return any(
+        match.start() == 0 or text[match.start() - 1] != "\\"
+        for match in _TEX_N_WORD.finditer(text)
+    )
+
+
 def decode_escaped_newlines(text: str) -> str:
     r"""Turn escaped newlines (backslash + ``n``) into newlines, keeping TeX and code intact.
 
@@ -439,9 +453,13 @@ def decode_escaped_newlines(text: str) -> str:
     the math and code found in ``decode(x)`` are the ones found in ``x`` (always the case
     unless an inline code span holds a blank line, e.g. `` `"\n\n"` ``, which is decoded).
     """
-    matches = list(_ESCAPE_RUN.finditer(text))
-    if not matches:
+    if "\\n" not in text:
         return text
+    if "`" not in text and "~~~" not in text and not _has_candidate(text):
+        # No code can be found and no escape may start a TeX command: every escape is a
+        # newline (rules 1 and 2, and rule 3 for the escapes in math), as below.
+        return text.replace("\\n", "\n")
+    matches = list(_ESCAPE_RUN.finditer(text))
     # Pass 1: a provisional decoding; keep only the escapes that may start a TeX command.
     escapes: list[int] = []  # raw index of each escape's backslash
     newline: list[bool] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,12 @@ _STAND_IN = 0xF0000
 _TO_STAND_IN = {code: _STAND_IN + code for code in range(0xA0) if _CONTROL.match(chr(code))}
 _FROM_STAND_IN = {v: k for k, v in _TO_STAND_IN.items()}
 _YAML_BOUNDARY = YAMLHandler.FM_BOUNDARY
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`_CONTROL` (``isprintable`` first: a
+    printable text has none, and it is much faster than the search)."""
+    return not text.isprintable() and _CONTROL.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -160,12 +167,62 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when
 class _Loader(_BaseLoader):
     """Safe YAML (libyaml when available) that keeps dates as text for ``dates.parse_date``."""
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        """The tag of a node without one, as ``BaseResolver.resolve`` (called by the composer
+        for every node), with the implicit resolvers looked up once per first character and
+        the tags of short plain scalars (keys, names, numbers) remembered."""
+        if self.yaml_path_resolvers:
+            return str(super().resolve(kind, value, implicit))
+        if kind is yaml.MappingNode:
+            return self.DEFAULT_MAPPING_TAG
+        if kind is not yaml.ScalarNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG
+        tag = _PLAIN_TAGS.get(value)
+        if tag is None:
+            tag = self.DEFAULT_SCALAR_TAG
+            for resolved, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                if regexp.match(value):
+                    tag = resolved
+                    break
+            if len(value) <= 64 and len(_PLAIN_TAGS) < 4096:
+                _PLAIN_TAGS[value] = tag
+        return tag
+
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+#: The loader's own copy of the implicit resolvers (PyYAML shares one dict between its
+#: loaders), each list followed by the wildcard resolvers as ``BaseResolver.resolve`` does.
+_Loader.yaml_implicit_resolvers = {
+    first: list(resolvers) for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_WILDCARD = tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
+_IMPLICIT = {
+    first: (*resolvers, *_WILDCARD)
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+_PLAIN_TAGS: dict[str, str] = {}
+_STR_TAG = "tag:yaml.org,2002:str"
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _may_have_anchor(text: str) -> bool:
+    """Whether ``text`` has an ``&`` that could start an anchor (``&name``): one not right
+    after a letter or digit (an anchor starts after a space, a line start, an indicator or
+    a closing quote). Without an anchor there can be no alias, and the node walk is
+    skipped."""
+    pos = text.find("&")
+    while pos >= 0:
+        if pos == 0 or text[pos - 1] not in _ALNUM:
+            return True
+        pos = text.find("&", pos + 1)
+    return False
 
 
 def _refuse_aliases(root: yaml.Node) -> None:
@@ -189,6 +246,25 @@ def _refuse_aliases(root: yaml.Node) -> None:
             stack.extend(node.value)
 
 
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
+    """``loader.construct_object(node, deep=True)``, without its machinery for the common
+    shapes: text, and a mapping of names (``seo``, ``related_articleN``)."""
+    if type(node) is yaml.ScalarNode and node.tag == _STR_TAG:
+        return node.value
+    if type(node) is yaml.MappingNode and node.tag == loader.DEFAULT_MAPPING_TAG:
+        pairs = node.value
+        if all(type(key) is yaml.ScalarNode and key.tag == _STR_TAG for key, _ in pairs):
+            return {
+                key.value: (
+                    value.value
+                    if type(value) is yaml.ScalarNode and value.tag == _STR_TAG
+                    else loader.construct_object(value, deep=True)
+                )
+                for key, value in pairs
+            }
+    return loader.construct_object(node, deep=True)
+
+
 def load_question(
     path: str | Path,
     *,
@@ -198,11 +274,12 @@ def load_question(
     """Read and parse one question file."""
     path = Path(path)
     try:
-        if path.is_dir():
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
             raise QuickTakesError("is a directory, not a question file", Subtype.READ)
-        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             raise QuickTakesError("is not a regular file", Subtype.READ)
-        size = path.stat().st_size
+        size = status.st_size
         if max_file_size and size > max_file_size:
             raise QuickTakesError(
                 f"file is {size:,} bytes, over the limit of {max_file_size:,} "
@@ -233,19 +310,32 @@ def parse_question(
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise QuickTakesError("file is empty", Subtype.EMPTY)
-    if not _YAML_BOUNDARY.match(text):
+    opening = _YAML_BOUNDARY.match(text)
+    if not opening:
         raise QuickTakesError(
             "no YAML front matter (the file must start with a '---' line)", Subtype.EMPTY, line=1
         )
-    parts = _YAML_BOUNDARY.split(text, 2)
-    if len(parts) < 3:
+    closing = _closing_boundary(text, opening.end())
+    if closing is None:
         raise QuickTakesError(
             "front matter is not closed (no second '---' line)", Subtype.YAML, line=1
         )
-    _, front_matter, body = parts
+    front_matter, body = text[opening.end() : closing.start()], text[closing.end() :]
     metadata, lines, problems = _parse_yaml(front_matter)
     body_line = text.count("\n", 0, len(text) - len(body.lstrip())) + 1  # its first text
     return _build_question(metadata, lines, problems, (body, body_line), path, unescape)
+
+
+def _closing_boundary(text: str, start: int) -> re.Match[str] | None:
+    """The first ``---`` line at or after ``start``: ``_YAML_BOUNDARY.search(text, start)``
+    (what ``_YAML_BOUNDARY.split`` finds), trying only the lines that start with ``---``."""
+    found = text.find("\n---", start - 1)
+    while found >= 0:
+        match = _YAML_BOUNDARY.match(text, found + 1)
+        if match:
+            return match
+        found = text.find("\n---", found + 1)
+    return None
 
 
 def _restore(value: Any) -> Any:
@@ -262,7 +352,7 @@ def _restore(value: Any) -> Any:
 def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list[QuickTakesError]]:
     """Parse front matter into a mapping, with the file line of each top-level key."""
     problems: list[QuickTakesError] = []
-    raw_controls = _CONTROL.search(front_matter) is not None
+    raw_controls = _has_control(front_matter.replace("\n", ""))
     if raw_controls:  # YAML would refuse the file; the values are cleaned later
         front_matter = front_matter.translate(_TO_STAND_IN)
     restore = _restore if raw_controls else _same
@@ -271,7 +361,8 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
         node = loader.get_single_node()
         if node is None:
             raise QuickTakesError("front matter is empty", Subtype.EMPTY, line=2)
-        _refuse_aliases(node)
+        if _may_have_anchor(front_matter):
+            _refuse_aliases(node)
         if not isinstance(node, yaml.MappingNode):
             kind = {yaml.SequenceNode: "a list", yaml.ScalarNode: "a single value"}.get(
                 type(node), "not a mapping"
@@ -284,7 +375,7 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
         lines: dict[str, int] = {}
         metadata: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = restore(loader.construct_object(key_node, deep=True))
+            key = restore(_construct(loader, key_node))
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 problems.append(
@@ -304,7 +395,7 @@ def _parse_yaml(front_matter: str) -> tuple[dict[str, Any], dict[str, int], list
                         line=line,
                     )
                 )
-            metadata[key] = restore(loader.construct_object(value_node, deep=True))
+            metadata[key] = restore(_construct(loader, value_node))
             lines[key] = line
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (U+FFFE...)
         line = front_matter.count("\n", 0, exc.position) + 1
@@ -351,6 +442,8 @@ class _Fields:
     def clean(self, name: str, text: str, key: str = "", line: int | None = None) -> str:
         """``text`` without C0/C1 control characters (a carriage return is a newline); the
         ones removed are noted for field ``name`` (at the line of ``key`` or ``line``)."""
+        if text.isprintable():  # the common case: no control character, no carriage return
+            return text
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         found = _CONTROL.findall(text)
         if not found:

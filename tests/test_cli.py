@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sphinxext_quicktakes.cli import Progress, main
 
 from .conftest import QUESTIONS
@@ -170,3 +172,32 @@ def test_json_escapes_what_json_dumps_leaves_raw(tmp_path) -> None:
     assert all(line.isprintable() for line in out.splitlines()), out
     [problem] = json.loads(out)["problems"]
     assert problem["path"] == str(tmp_path / name)  # the data is exact
+
+
+def test_worker_processes_report_the_same() -> None:
+    for format in ("text", "json"):
+        alone = run("check", "--jobs", "1", "--format", format, str(QUESTIONS))
+        pooled = run("check", "--jobs", "2", "--format", format, str(QUESTIONS))
+        assert pooled == alone
+        assert "duplicate-id" in alone[1] and "yaml" in alone[1]
+
+
+def test_jobs_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["check", "--jobs", "0", str(QUESTIONS / "good")])
+    assert exit.value.code == 2
+    assert "must be 1 or more" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_without_a_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sphinxext_quicktakes import cli
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "check_one", interrupted)
+    code, out = run("check", "--jobs", "1", str(QUESTIONS / "good"))
+    assert (code, out) == (130, "")
+    assert capsys.readouterr().err == "quicktakes check: interrupted\n"
