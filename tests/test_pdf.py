@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from sphinxext_quicktakes.latex import ascii_sort_keys
 
 from .conftest import make_pdf, pdf_text, sphinx_build
+from .test_builders import CHAPTER  # the same chapter as the other builders' tests
 
 INDEX = """\
 Course
@@ -25,15 +26,6 @@ Course
    unicode
 
 .. quicktake:: questions/good/osmosis.md
-"""
-
-CHAPTER = """\
-Chapter
-=======
-
-.. quicktake:: questions/good/maxwell.md
-
-.. quicktake:: questions/good/water.md
 """
 
 UNICODE = """\
