@@ -131,12 +131,15 @@ class Moved:
 
 def place_answers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved`` handler: put each answer of the page where its mode says."""
+    domain = get_domain(app.env)
+    one_tree = app.builder.name in ONE_TREE
+    if not one_tree and docname not in domain.pages and docname not in domain.answer_pages:
+        return  # a page with no question and no answers list: no walk of its tree
     found = list(_by_part(doctree, docname))
     if not found:
         return
     questions = [(n, part, d) for n, part, d in found if isinstance(n, elements.question)]
     placeholders = [(n, d) for n, _, d in found if isinstance(n, elements.answers_list)]
-    one_tree = app.builder.name in ONE_TREE
     page = None if one_tree else answer_page(app)
     book = appendix(app)
     ends: dict[int, tuple[nodes.Element, str, list[Moved]]] = {}  # end-of-page, by part
@@ -304,7 +307,9 @@ def _answers_page(app: Sphinx, docname: str, book: Appendix) -> list[nodes.Node]
         if not isinstance(question, elements.question):
             continue
         answer = [node.deepcopy() for node in elements.answer_of(question)]
-        each = Moved(question.deepcopy(), record.docname, answer, number)
+        shell = question.copy()  # its heading and ids, for the links; not its answer again
+        shell += question[0].deepcopy()
+        each = Moved(shell, record.docname, answer, number)
         _prefix_ids(answer, each.anchor)
         moved.append(each)
     holder = nodes.container()
@@ -316,12 +321,12 @@ def _answers_page(app: Sphinx, docname: str, book: Appendix) -> list[nodes.Node]
 def _prefix_ids(tree: list[nodes.Node], prefix: str) -> None:
     """Ids unique on the answers page, which gathers answers of many pages."""
     renamed: dict[str, str] = {}
-    elements_ = [
+    inside = [
         n for top in tree if isinstance(top, nodes.Element) for n in top.findall(nodes.Element)
     ]
-    for node in elements_:
+    for node in inside:
         node["ids"] = [renamed.setdefault(i, f"{prefix}-{i}") for i in node["ids"]]
-    for node in elements_:
+    for node in inside:
         for attribute in ("refid", "backrefs"):
             value = node.get(attribute)
             if isinstance(value, str) and value in renamed:

@@ -142,12 +142,12 @@ class QuickTakesDirective(SphinxDirective):
         fallbacks: list[nodes.Node] = []  # after the list: shown only if nowhere else
         for question in questions:
             first = self._shown.setdefault(question.identity, question)
-            bank = self._bank(question.path)
             if first is question and not full and self._has_page(question):
                 out.append(self._entry(question, None))  # rendered once, on its page
                 continue
             if first is question:
                 kind = FULL if full else FALLBACK
+                bank = self._bank(question.path)
                 shown = question_nodes(
                     self, question, classes=classes, meta=meta, kind=kind, bank=bank
                 )
@@ -229,7 +229,9 @@ def _merge_lists(parts: list[nodes.Node]) -> list[nodes.Node]:
 
 
 class PruneFallbacks(SphinxPostTransform):
-    """Drop a list's fallback rendering of a question that is shown in full elsewhere.
+    """Complete a list with what only the whole project knows: drop a list's fallback
+    rendering of a question that is shown in full elsewhere, and fill in the first
+    sentence of an entry whose question is rendered on its own page.
 
     A ``:display: list`` entry links to the question's own page or its full rendering; when
     the project has neither, the fallback rendering kept here is where the link goes.

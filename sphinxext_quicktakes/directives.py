@@ -191,7 +191,7 @@ def question_nodes(
         title = nodes.rubric(question.heading, question.heading)
     document.ids[anchor] = container
     container["kind"], container["key"] = kind, question.identity.key
-    container["answers"] = directive.options.get("answers", "")  # see answers.PlaceAnswers
+    container["answers"] = directive.options.get("answers", "")  # see answers.place_answers
     container["classes"] += ["quicktake", *(classes or [])]
     if kind == FALLBACK:
         container["classes"].append("quicktake-fallback")
@@ -330,12 +330,14 @@ class QuestionPageDirective(QuickTakeDirective):
 
     kind = PAGE
 
-    def question_path(self) -> str | None:
-        """The page's own file (which may live outside the source directory).
-
-        The page needs no toctree: list collections lead to it and give it its
-        breadcrumbs and previous/next links (see :mod:`.navigation`)."""
+    def show(self) -> list[nodes.Node]:
+        """The question, on a page that needs no toctree: list collections lead to it and
+        give it its breadcrumbs and previous/next links (see :mod:`.navigation`)."""
         self.env.metadata[self.env.docname]["orphan"] = True
+        return super().show()
+
+    def question_path(self) -> str | None:
+        """The page's own file (which may live outside the source directory)."""
         return str(self.env.doc2path(self.env.docname))
 
 

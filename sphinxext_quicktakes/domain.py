@@ -24,7 +24,7 @@ from sphinx.util.nodes import make_refnode
 from . import compat
 from .errors import Subtype
 from .globs import find
-from .placement import FALLBACK, Placements, QuestionRecord, id_conflicts
+from .placement import FALLBACK, Placements, QuestionRecord
 from .warnings import warn
 
 T = TypeVar("T")
@@ -118,6 +118,10 @@ class QuickTakesDomain(Domain):
         if name not in self._derived:
             self._derived[name] = compute()
         return self._derived[name]
+
+    def shows_questions(self) -> bool:
+        """Whether any page of the project shows a question."""
+        return any(page.questions for page in self.pages.values())
 
     def refresh(self) -> None:
         """Forget what was derived from the pages (they or the toctrees changed)."""
@@ -236,7 +240,7 @@ class QuickTakesDomain(Domain):
 
     def check_duplicate_ids(self) -> None:
         """Warn once for each id that two files use with different answers."""
-        for first, other in id_conflicts(self.ordered_placements()):
+        for first, other in self.where().conflicts:
             warn(
                 f"question id {other.id!r} is used by {first.path} and by "
                 f"{other.path} with different answers; references go to the first",
@@ -329,10 +333,9 @@ def outdated_collections(
 
 
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-check-consistency`` handler (reading is over: the toctrees are complete)."""
-    domain = get_domain(env)
-    domain.refresh()
-    domain.check_duplicate_ids()
+    """``env-check-consistency`` handler (what is derived from the complete project was
+    computed afresh at ``env-get-updated``, see :func:`.freshness.written_again`)."""
+    get_domain(env).check_duplicate_ids()
 
 
 def setup_domain(app: Sphinx) -> None:

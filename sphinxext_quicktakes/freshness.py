@@ -30,7 +30,7 @@ from . import elements
 from .answers import ONE_TREE, answer_page, appendix
 from .domain import QuickTakesDomain, get_domain
 from .navigation import places, unreachable
-from .placement import FALLBACK, QuestionRecord, id_conflicts
+from .placement import FALLBACK, QuestionRecord
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = get_domain(env)
     domain.refresh()  # reading is over: the toctrees are complete
     rewrite = {docname for docname, links in domain.links.items() if links.answer_xrefs}
-    for pair in id_conflicts(domain.ordered_placements()):
+    for pair in domain.where().conflicts:
         rewrite.update(record.docname for record in pair)
     rewrite.update(unreachable(domain))  # warned at the consistency check
     answers = answers_resolution(app)

@@ -277,7 +277,7 @@ def note_missing_base(app: Sphinx, env: Any) -> None:
     questions gets no notice)."""
     if app.builder.name not in WEB_BUILDERS or not app.config.nitpicky or base_url(app):
         return
-    if any(page.questions for page in get_domain(env).pages.values()):
+    if get_domain(env).shows_questions():
         warn(
             "no base URL (quicktakes_base_url, html_baseurl or READTHEDOCS_CANONICAL_URL): "
             "og:url, canonical links and absolute URLs in JSON-LD are left out",
@@ -290,7 +290,7 @@ def copy_static_files(app: Sphinx, env: Any) -> None:
     checksum): the stylesheet and script, only when some page shows a question."""
     if app.builder.format != "html":
         return
-    if any(page.questions for page in get_domain(env).pages.values()):
+    if get_domain(env).shows_questions():
         static = Path(app.outdir, "_static")
         static.mkdir(parents=True, exist_ok=True)
         for name in (STYLESHEET, SCRIPT):

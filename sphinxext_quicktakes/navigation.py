@@ -93,7 +93,12 @@ def add_navigation(
 
 
 def unreachable(domain: QuickTakesDomain) -> list[str]:
-    """Question pages that no toctree and no list reaches, and that nothing links to."""
+    """Question pages that no toctree and no list reaches, and that nothing links to.
+    Computed once per build."""
+    return domain.derived("unreachable", lambda: _unreachable(domain))
+
+
+def _unreachable(domain: QuickTakesDomain) -> list[str]:
     placed = places(domain)
     linked = {key for links in domain.links.values() for key in links.questions}
     found = []

@@ -141,6 +141,8 @@ class Placements:
         for record in distinct(self.records):
             self.distinct.append(best[record.identity])
         self.devoted = self._devoted_pages()
+        #: ids used by two files with different answers (see :func:`id_conflicts`)
+        self.conflicts = id_conflicts(self.records)
 
     def find(self, target: str) -> QuestionRecord | None:
         """The canonical place of the question with this id or slug."""
