@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .export import setup_export
     from .freshness import setup_freshness
     from .head import setup_head
+    from .index import setup_index
     from .labels import setup_labels
     from .latex import setup_latex
     from .navigation import setup_navigation
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_collection(app)  # quicktakes: a folder of questions, filtered, sorted, grouped
     setup_navigation(app)  # question pages outside the toctree: breadcrumbs, prev/next
     setup_freshness(app)  # pages read or written again so incremental builds stay true
+    setup_index(app)  # questions in the general index, not pickled twice
     setup_answers(app)  # where answers go: inline, hidden, end of page, appendix, omit
     setup_head(app)  # <head>: meta, OpenGraph, canonical, title, JSON-LD, MathJax mhchem
     setup_export(app)  # quicktakes.json for other tools
@@ -46,7 +48,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

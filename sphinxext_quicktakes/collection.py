@@ -23,7 +23,7 @@ from .directives import (
 )
 from .domain import Collection, get_domain
 from .errors import Subtype
-from .globs import Found, find, fixed_folder
+from .globs import Found, fixed_folder
 from .model import Question
 from .pages import is_question_page
 from .placement import FALLBACK, FULL, Identity, distinct
@@ -80,11 +80,9 @@ class QuickTakesDirective(SphinxDirective):
         docdir = os.path.dirname(self.env.doc2path(self.env.docname))
         patterns = tuple(resolve_pattern(p, srcdir, docdir) for p in self.arguments)
         follow = self.config.quicktakes_follow_symlinks
-        found = find(patterns, follow)
-        matched = list(found.files)
-        collection = Collection(patterns=patterns, matched=found.files, follow_symlinks=follow)
+        collection, found = Collection.of(patterns, follow)
         get_domain(self.env).add_collection(self.env.docname, collection)
-        loaded = [q for q in (load_for_directive(self, path) for path in matched) if q]
+        loaded = [q for q in (load_for_directive(self, path) for path in found.files) if q]
         selection = Selection(
             patterns=patterns,
             subjects=split_list(self.options.get("subject")),

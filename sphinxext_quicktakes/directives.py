@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import replace
 from typing import Any, ClassVar, NamedTuple
@@ -10,6 +11,8 @@ from typing import Any, ClassVar, NamedTuple
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from . import elements, labels
@@ -19,8 +22,10 @@ from .domain import get_domain
 from .errors import QuickTakesError, Subtype
 from .export import keep_answer
 from .globs import find
+from .index import index_node
 from .markdown import prepare_answer, uses_mhchem
 from .model import Question, load_question
+from .pages import is_question_page
 from .placement import FALLBACK, FULL, PAGE, QuestionRecord
 from .policy import Policy
 from .render import AnswerSource, render_answer
@@ -42,8 +47,21 @@ _loaded: dict[tuple[Any, ...], Question | QuickTakesError] = {}
 
 
 def forget_loaded(*args: Any) -> None:
-    """``env-before-read-docs`` and ``env-updated``: the cache lives for one reading."""
+    """``env-updated``: the cache lives for one reading."""
     _loaded.clear()
+
+
+def prepare_loading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: a fresh cache. With ``-j N``, the question pages to read
+    are loaded now, before Sphinx forks its reading processes, so that the page and a list
+    read in two processes share one parse of the file."""
+    _loaded.clear()
+    if app.parallel <= 1:
+        return
+    for docname in docnames:
+        if is_question_page(env, docname):
+            with contextlib.suppress(QuickTakesError):  # reported by the page
+                load_once(str(env.doc2path(docname)), env.config)
 
 
 def load_once(path: str, config: Any) -> Question:
@@ -125,16 +143,6 @@ def _byline(question: Question, language: str | None) -> elements.byline | None:
     return paragraph
 
 
-def _index_entries(question: Question, anchor: str) -> addnodes.index:
-    """Entries in the general index: the question under each keyword and its subject."""
-    heading = question.heading.replace(";", ",")
-    terms = [*question.keywords, *([question.subject] if question.subject else [])]
-    entries = [
-        ("single", f"{term.replace(';', ',')}; {heading}", anchor, "", None) for term in terms
-    ]
-    return addnodes.index(entries=entries)
-
-
 def _related(question: Question) -> list[nodes.Element]:
     """A 'Related questions' list: links resolved later (see ``QuickTakesDomain``)."""
     items = elements.related_list(classes=["quicktake-related"])
@@ -200,7 +208,7 @@ def question_nodes(
     named = title if isinstance(title, nodes.rubric) else container
     directive.add_name(named)
     if config.quicktakes_index and kind != FALLBACK:
-        container.append(_index_entries(question, anchor))
+        container.append(index_node(question, anchor))
 
     source = AnswerSource(
         path=question.path,
@@ -256,7 +264,8 @@ def question_nodes(
             author=question.author,
             description=question.description,
             seo_title=question.seo_title,
-            auto_description=description(answer),
+            # only a page without seo.page_description needs one
+            auto_description="" if question.description else description(answer),
             digest=question.answer_digest,
             path=question.path,
             meta=meta and config.quicktakes_meta,
@@ -345,5 +354,5 @@ def setup_directives(app: Any) -> None:
     """Register the directives."""
     app.add_directive("quicktake", QuickTakeDirective)
     app.add_directive("quicktakes-page", QuestionPageDirective)
-    app.connect("env-before-read-docs", forget_loaded)
+    app.connect("env-before-read-docs", prepare_loading)
     app.connect("env-updated", forget_loaded)

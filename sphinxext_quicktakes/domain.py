@@ -7,6 +7,7 @@ and merges (``merge_domaindata``, for ``-j N``) it like any other domain.
 
 from __future__ import annotations
 
+import hashlib
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from sphinx.util.nodes import make_refnode
 
 from . import compat
 from .errors import Subtype
-from .globs import find
+from .globs import Found, find
 from .placement import FALLBACK, Placements, QuestionRecord
 from .warnings import warn
 
@@ -41,11 +42,27 @@ class PageMeta:
 
 @dataclass(frozen=True)
 class Collection:
-    """A ``quicktakes`` directive's glob patterns and the files they matched when read."""
+    """A ``quicktakes`` directive's glob patterns and the files they matched when read
+    (kept as a fingerprint: a bank's list of paths would weigh on the environment)."""
 
     patterns: tuple[str, ...]
-    matched: tuple[str, ...]
+    matched: str  # see files_fingerprint
     follow_symlinks: bool = False
+
+    @classmethod
+    def of(cls, patterns: tuple[str, ...], follow_symlinks: bool) -> tuple[Collection, Found]:
+        """The collection of ``patterns``, and what they match now."""
+        found = find(patterns, follow_symlinks)
+        return cls(patterns, files_fingerprint(found.files), follow_symlinks), found
+
+    def changed(self) -> bool:
+        """Whether the patterns match other files now."""
+        return Collection.of(self.patterns, self.follow_symlinks)[0] != self
+
+
+def files_fingerprint(files: Iterable[str]) -> str:
+    """A short fingerprint of a list of paths."""
+    return hashlib.blake2b("\0".join(files).encode(), digest_size=12).hexdigest()
 
 
 class QuickTakeRole(XRefRole):
@@ -77,7 +94,7 @@ class QuickTakesDomain(Domain):
         "answer_pages": {},  # docname -> True: it has a quicktakes-answers directive
         "listings": {},  # docname -> keys of the questions its list entries link to, in order
     }
-    data_version = 8
+    data_version = 9
 
     @property
     def placements(self) -> list[QuestionRecord]:
@@ -326,7 +343,7 @@ def outdated_collections(
         if docname in removed:
             continue
         for collection in collections:
-            if find(collection.patterns, collection.follow_symlinks).files != collection.matched:
+            if collection.changed():
                 outdated.append(docname)
                 break
     return outdated

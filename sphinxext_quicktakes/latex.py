@@ -8,6 +8,7 @@ from collections import Counter
 
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders.latex import LaTeXBuilder
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -302,10 +303,12 @@ def setup_latex(app: Sphinx) -> None:
     app.add_post_transform(AsciiSortKeys)
     app.connect("env-updated", add_latex_packages)
     app.connect("env-updated", add_pdf_metadata)
-    app.connect("config-inited", _add_unicode_preamble)
+    app.connect("builder-inited", _add_unicode_preamble)
 
 
-def _add_unicode_preamble(app: Sphinx, config: Config) -> None:
-    elements = dict(config.latex_elements)
-    elements["preamble"] = elements.get("preamble", "") + "\n" + unicode_preamble()
-    config.latex_elements = elements
+def _add_unicode_preamble(app: Sphinx) -> None:
+    """After the project's ``latex_elements['preamble']``, for the LaTeX builder only (in
+    the builder's context, not the config: the environment pickles the config)."""
+    if isinstance(app.builder, LaTeXBuilder):
+        context = app.builder.context
+        context["preamble"] = context.get("preamble", "") + "\n" + unicode_preamble()

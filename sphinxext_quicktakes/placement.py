@@ -12,9 +12,11 @@ its first full rendering (``FULL``) in reading order, else the fallback renderin
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 #: Kinds of placement, in the order they are preferred as a question's canonical place.
 PAGE, FULL, FALLBACK = "page", "full", "fallback"
@@ -79,10 +81,15 @@ def id_conflicts(items: Iterable[T]) -> list[tuple[T, T]]:
     return conflicts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuestionRecord:
     """One rendering of a question in a document: where it is, and what the ``<head>``,
-    JSON-LD, references and ``quicktakes.json`` need of it."""
+    JSON-LD, references and ``quicktakes.json`` need of it.
+
+    A project keeps one record per rendering in its pickled environment, so a record
+    pickles as a bare tuple, with each value that many records share (folder, subject,
+    author, date, keywords...) written once.
+    """
 
     docname: str
     anchor: str  # the HTML id of the question's section
@@ -99,12 +106,31 @@ class QuestionRecord:
     author: str
     description: str  # seo.page_description
     seo_title: str
-    auto_description: str  # its first sentences without math (see text.description)
+    auto_description: str  # without a description: its first sentences without math
     digest: str  # fingerprint of the answer
     path: str  # the question file
     meta: bool = True  # False with :no-meta: or quicktakes_meta = False
     answers: str = ""  # where its answer goes, from the :answers: option ("": the config)
     summary: tuple[tuple[str, str], ...] = ()  # its first sentence (see text.summary_parts)
+
+    def __post_init__(self) -> None:
+        self.__setstate__(self.__getstate__())
+
+    def __getstate__(self) -> tuple[object, ...]:
+        values = {name: getattr(self, name) for name in self.__slots__}
+        folder, name = os.path.split(self.path)  # the folder is shared, the name often the slug
+        values["path"] = (sys.intern(folder), None if name == f"{self.slug}.md" else name)
+        return tuple(values.values())
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        values: dict[str, Any] = dict(zip(self.__slots__, state, strict=True))
+        folder, name = values["path"]
+        values["path"] = os.path.join(folder, f"{values['slug']}.md" if name is None else name)
+        for one, same in (("question", "heading"), ("anchor", "label")):
+            if values[one] == values[same]:  # most questions are their heading
+                values[one] = values[same]
+        for field, value in values.items():
+            object.__setattr__(self, field, _shared(value) if field in _REPEATED else value)
 
     @property
     def identity(self) -> Identity:
@@ -114,6 +140,21 @@ class QuestionRecord:
     def key(self) -> str:
         """What identifies the question: its id, else its slug."""
         return self.identity.key
+
+
+#: record fields whose values repeat across questions (interned, so pickled once)
+_REPEATED = frozenset(
+    {"kind", "subject", "keywords", "date", "author", "seo_title", "description", "answers"}
+)
+
+
+def _shared(value: object) -> object:
+    """``value`` as one object shared by all equal values (strings and their tuples)."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, tuple):
+        return tuple(sys.intern(v) if isinstance(v, str) else v for v in value)
+    return value
 
 
 class Placements:

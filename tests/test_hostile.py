@@ -222,7 +222,7 @@ def test_huge_directory_vanishing_and_symlinked_files(build, tmp_path, monkeypat
         found = real_find(*args, **kwargs)
         return globs.Found((*found.files, str(folder / "vanished.md")), found.left_out)
 
-    monkeypatch.setattr("sphinxext_quicktakes.collection.find", find_then_vanish)
+    monkeypatch.setattr("sphinxext_quicktakes.domain.find", find_then_vanish)
     pages = {"index.rst": "Page\n====\n\n.. quicktakes:: questions/odd/**/*.md\n\nThe end.\n"}
     started = time.monotonic()
     result = build(pages, questions=())

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import time
 from pathlib import Path
+
+from bs4 import BeautifulSoup
 
 from . import conftest
 from .conftest import write_project
@@ -167,3 +170,45 @@ def test_parallel_build_with_collections_equals_serial_build(tmp_path: Path) -> 
         assert page.read_bytes() == twin.read_bytes(), page.name
         compared += 1
     assert compared >= 7
+
+
+def _index_terms(outdir: Path) -> list[str]:
+    """The general index, entry by entry, with the pages its links go to."""
+    soup = BeautifulSoup((outdir / "genindex.html").read_text("utf-8"), "html.parser")
+    return sorted(
+        f"{li.find(string=True, recursive=False) or ''}|{a.get_text()}|{a['href']}"
+        for li in soup.select("table.indextable li")
+        for a in li.find_all("a", recursive=False)
+    )
+
+
+def test_index_entries_survive_incremental_and_parallel_builds(tmp_path: Path) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
+        "a.rst": "A\n=\n\n.. index:: single: osmosis; Own entry\n\n"
+        ".. quicktake:: questions/good/osmosis.md\n",
+        "b.rst": "B\n=\n\n.. quicktake:: questions/good/maxwell.md\n",
+    }
+    srcdir, outdir = tmp_path / "src", tmp_path / "out"
+    write_project(srcdir, pages)
+    sphinx_build(srcdir, outdir, "-d", str(tmp_path / "doctrees"))
+    first = _index_terms(outdir)
+    assert any("Own entry|a.html#index-0" in t for t in first)
+    assert sum("a.html#quicktake-900001" in t for t in first) >= 3  # keywords and subject
+    assert any("b.html#quicktake-" in t for t in first)
+
+    # the pickled environment holds the page's own entry, not the questions' entries
+    with open(tmp_path / "doctrees" / "environment.pickle", "rb") as f:
+        stored = pickle.load(f).domaindata["index"]["entries"]
+    assert [e[1] for e in stored["a"]] == ["osmosis; Own entry"]
+    assert stored["b"] == []
+
+    # a build that reads nothing, then one that reads only b, give the same index
+    sphinx_build(srcdir, outdir, "-d", str(tmp_path / "doctrees"))
+    assert _index_terms(outdir) == first
+    touch_later(srcdir / "questions" / "good" / "maxwell.md")
+    assert "0 added, 1 changed" in sphinx_build(srcdir, outdir, "-d", str(tmp_path / "doctrees"))
+    assert _index_terms(outdir) == first
+
+    sphinx_build(srcdir, tmp_path / "parallel", "-E", "-j", "2")
+    assert _index_terms(tmp_path / "parallel") == first

@@ -1,0 +1,95 @@
+"""Questions in the general index: each under its keywords and its subject.
+
+The entries sit in the doctree as ``index`` nodes, for every builder that reads them there
+(LaTeX, Texinfo). The HTML index reads them from Sphinx's index domain instead, which is
+pickled with the environment; as the domain's question records hold everything an entry
+is made of, the entries are taken out of the index domain when a page has been read and put
+back from the records when writing starts, so the environment does not carry them twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from sphinx import addnodes
+
+from .domain import get_domain
+from .placement import FALLBACK
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+IndexEntry = tuple[str, str, str, str, str | None]
+
+
+class Indexed(Protocol):
+    """What an index entry is made of (a question, or its record in the domain)."""
+
+    @property
+    def heading(self) -> str: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
+    @property
+    def subject(self) -> str: ...
+
+
+def index_entries(question: Indexed, anchor: str) -> list[IndexEntry]:
+    """The question under each of its keywords and its subject."""
+    heading = question.heading.replace(";", ",")
+    terms = [*question.keywords, *([question.subject] if question.subject else [])]
+    return [("single", f"{term.replace(';', ',')}; {heading}", anchor, "", None) for term in terms]
+
+
+def index_node(question: Indexed, anchor: str) -> addnodes.index:
+    """The ``index`` node a full rendering of the question carries."""
+    return addnodes.index(entries=index_entries(question, anchor))
+
+
+def _entries_of(env: BuildEnvironment, docname: str) -> list[IndexEntry]:
+    """The index entries the questions shown in ``docname`` put in its doctree."""
+    if not env.config.quicktakes_index:
+        return []
+    page = get_domain(env).pages.get(docname)
+    records = page.questions if page else []
+    return [e for r in records if r.kind != FALLBACK for e in index_entries(r, r.anchor)]
+
+
+def _index_domain_entries(env: BuildEnvironment) -> dict[str, list[IndexEntry]]:
+    return env.domaindata["index"].setdefault("entries", {})
+
+
+def forget_entries(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: leave this page's question entries out of the index domain."""
+    env = app.env
+    entries = _index_domain_entries(env).get(env.docname)
+    if not entries:
+        return
+    for entry in _entries_of(env, env.docname):
+        if entry in entries:
+            entries.remove(entry)
+
+
+def restore_entries(app: Sphinx, builder: Builder) -> None:
+    """``write-started``: put every page's question entries back for the HTML index."""
+    env = app.env
+    domain_entries = _index_domain_entries(env)
+    for docname in get_domain(env).pages:
+        ours = _entries_of(env, docname)
+        if not ours:
+            continue
+        entries = domain_entries.setdefault(docname, [])
+        for entry in ours:  # once, however often writing starts in this process
+            if entry in entries:
+                entries.remove(entry)
+        entries.extend(ours)
+
+
+def setup_index(app: Sphinx) -> None:
+    """Keep question index entries out of the pickled environment."""
+    # after the index domain has collected the page's entries (a transform, before this)
+    app.connect("doctree-read", forget_entries)
+    app.connect("write-started", restore_entries)
