@@ -9,6 +9,7 @@ a hostile file name cannot break the one-line format or colour the terminal.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import signal
@@ -81,17 +82,30 @@ def check_file(
 
 @dataclass(frozen=True)
 class Checked:
-    """What the duplicate-id check needs of a loaded question (small to send between
-    processes, unlike the whole :class:`~.model.Question`)."""
+    """What the duplicate-id check and ``quicktakes site`` need of a loaded question
+    (small to send between processes, unlike the whole :class:`~.model.Question`)."""
 
     path: str
     id: str | int | None
     id_line: int | None
     identity: Identity
+    heading: str = ""
+    subject: str = ""
+    date: dt.date | None = None
+    no_index: bool = False
 
     @classmethod
     def of(cls, question: Question) -> Checked:
-        return cls(question.path, question.id, question.lines.get("id"), question.identity)
+        return cls(
+            question.path,
+            question.id,
+            question.lines.get("id"),
+            question.identity,
+            question.heading,
+            question.subject,
+            question.date,
+            question.no_index,
+        )
 
 
 def check_one(
@@ -158,6 +172,49 @@ class Progress:
             self.stream.flush()
 
 
+def scan(
+    files: Sequence[str],
+    *,
+    unescape: bool | str = "auto",
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[Checked], list[Problem]]:
+    """Load every file, in worker processes when there are many: what was loaded, in the
+    order of ``files``, and every problem (ids used twice included), sorted by file and
+    line. Ctrl-C stops the workers and raises ``KeyboardInterrupt``."""
+    check = partial(check_one, unescape=unescape, max_file_size=max_file_size)
+    workers = _workers(jobs, len(files))
+    pool = _pool(workers) if workers > 1 else None
+    results: Iterable[tuple[Checked | None, list[Problem]]]
+    if pool is None:
+        results = map(check, files)
+    else:
+        chunk = max(1, min(CHUNK_SIZE, -(-len(files) // (workers * 4))))
+        results = pool.map(check, files, chunksize=chunk)
+    problems: list[Problem] = []
+    questions: list[Checked] = []
+    interrupted = False
+    try:
+        for done, (question, found) in enumerate(results, 1):
+            problems += found
+            if question is not None:
+                questions.append(question)
+            if progress is not None:
+                progress.update(done)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        if pool is not None:  # after Ctrl-C, drop the files not started and do not wait
+            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
+        if progress is not None:
+            progress.close()
+    problems += duplicate_ids(questions)
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    return questions, problems
+
+
 def json_printable(text: str) -> str:
     """JSON text with every character that is not printable (but the newlines of the
     indentation) written as a ``\\uXXXX`` escape: ``json.dumps`` escapes C0 controls only,
@@ -216,6 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="check files in N processes (default: the number of CPUs; 1: no extra process)",
     )
+    site = commands.add_parser("site", help="build a course site from a folder of questions")
+    from .site.command import add_arguments
+
+    add_arguments(site)
     return parser
 
 
@@ -223,38 +284,23 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     """Run the command line; the exit code: 0 clean, 1 problems, 2 usage, 130 interrupted."""
     out = stdout or sys.stdout
     args = build_parser().parse_args(argv)
+    if args.command == "site":
+        from .site.command import run
+
+        return run(args, out, sys.stderr)
     files = list(question_files(args.paths, args.exclude))
     progress = Progress(len(files) if args.format == "text" else 0, sys.stderr)
-    problems: list[Problem] = []
-    questions: list[Checked] = []
-    check = partial(
-        check_one, unescape=_unescape(args.unescape_newlines), max_file_size=args.max_file_size
-    )
-    workers = _workers(args.jobs, len(files))
-    pool = _pool(workers) if workers > 1 else None
-    results: Iterable[tuple[Checked | None, list[Problem]]]
-    if pool is None:
-        results = map(check, files)
-    else:
-        chunk = max(1, min(CHUNK_SIZE, -(-len(files) // (workers * 4))))
-        results = pool.map(check, files, chunksize=chunk)
-    interrupted = False
     try:
-        for done, (question, found) in enumerate(results, 1):
-            problems += found
-            if question is not None:
-                questions.append(question)
-            progress.update(done)
+        _, problems = scan(
+            files,
+            unescape=_unescape(args.unescape_newlines),
+            max_file_size=args.max_file_size,
+            jobs=args.jobs,
+            progress=progress,
+        )
     except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        if pool is not None:  # after Ctrl-C, drop the files not started and do not wait
-            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
-    progress.close()
-    if interrupted:
         sys.stderr.write("quicktakes check: interrupted\n")
         return 130
-    problems += duplicate_ids(questions)
     problems.sort(key=lambda p: (p.path, p.line or 0))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors

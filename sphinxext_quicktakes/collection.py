@@ -52,11 +52,13 @@ def _group_by(value: str | None) -> str:
 
 
 class QuickTakesDirective(SphinxDirective):
-    """Render the question files matching glob patterns: ``.. quicktakes:: questions/*.md``."""
+    """Render the question files matching glob patterns: ``.. quicktakes:: questions/*.md``.
+    Patterns may also be written one per line in the directive's content (file names with
+    spaces, long lists of files)."""
 
-    required_arguments = 1
+    required_arguments = 0
     optional_arguments = 100
-    has_content = False
+    has_content = True
     option_spec: ClassVar[dict[str, Any]] = {
         "subject": directives.unchanged,
         "keyword": directives.unchanged,
@@ -72,13 +74,25 @@ class QuickTakesDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         with reading(self.env):
+            if not self.written_patterns():
+                warn(
+                    "quicktakes: no pattern: name question files as arguments or one per "
+                    "line in the content",
+                    Subtype.COLLECTION,
+                    location=self.get_location(),
+                )
+                return []
             return self.show()
+
+    def written_patterns(self) -> list[str]:
+        """The patterns as written: the arguments, then the content's non-blank lines."""
+        return [*self.arguments, *(line.strip() for line in self.content if line.strip())]
 
     def show(self) -> list[nodes.Node]:
         """The matching questions, filtered, sorted and grouped; or a warning."""
         srcdir = str(self.env.srcdir)
         docdir = os.path.dirname(self.env.doc2path(self.env.docname))
-        patterns = tuple(resolve_pattern(p, srcdir, docdir) for p in self.arguments)
+        patterns = tuple(resolve_pattern(p, srcdir, docdir) for p in self.written_patterns())
         follow = self.config.quicktakes_follow_symlinks
         collection, found = Collection.of(patterns, follow)
         get_domain(self.env).add_collection(self.env.docname, collection)
@@ -94,7 +108,8 @@ class QuickTakesDirective(SphinxDirective):
         chosen = select(loaded, selection)
         if not chosen:
             warn(
-                f"quicktakes {' '.join(self.arguments)}: {_why_empty(patterns, found, loaded)}",
+                f"quicktakes {' '.join(self.written_patterns())}: "
+                f"{_why_empty(patterns, found, loaded)}",
                 Subtype.COLLECTION,
                 location=self.get_location(),
             )

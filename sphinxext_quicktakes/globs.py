@@ -49,6 +49,11 @@ def regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts) + r"\Z")
 
 
+def escape(path: str) -> str:
+    """A pattern that matches exactly ``path`` (its wildcard characters in classes)."""
+    return WILDCARDS.sub(lambda m: f"[{m.group()}]", path)
+
+
 def has_wildcards(pattern: str) -> bool:
     """Whether a pattern has a wildcard (else it names one path)."""
     return WILDCARDS.search(pattern) is not None

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from .model import Question
 
@@ -57,7 +58,23 @@ def matches(question: Question, selection: Selection) -> bool:
     return True
 
 
-def _sort_key(question: Question, field: str) -> tuple[object, ...]:
+class Sortable(Protocol):
+    """What ordering needs of a question (a loaded question, or ``check``'s summary)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def date(self) -> dt.date | None: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def id(self) -> str | int | None: ...
+
+
+S = TypeVar("S", bound=Sortable)
+
+
+def _sort_key(question: Sortable, field: str) -> tuple[object, ...]:
     if field == "date":
         return (question.date or dt.date.max,)
     if field == "title":
@@ -68,7 +85,7 @@ def _sort_key(question: Question, field: str) -> tuple[object, ...]:
     return ()
 
 
-def order(questions: Sequence[Question], sort: str) -> list[Question]:
+def order(questions: Sequence[S], sort: str) -> list[S]:
     """Questions sorted by ``sort``; no date sorts last; ties broken by file path."""
     field = sort.lstrip("-")
     by_path = sorted(questions, key=lambda q: q.path)

@@ -1,0 +1,174 @@
+"""``quicktakes site QUESTIONS_DIR``: build a course site from a folder of question files.
+
+The folder is scanned as ``quicktakes check`` does (its problems are reported the same
+way), a Sphinx project is generated for it in a cache folder (never in the question
+folder), and Sphinx builds it into ``-o OUT``. Runs are incremental: the generated pages
+are rewritten only when they change, and the doctrees stay in the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ..cli import Problem, Progress, question_files, scan
+from .project import DEFAULT_THEME, FALLBACK_THEME, SiteOptions, generate
+
+CACHE_VARIABLE = "QUICKTAKES_CACHE_DIR"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``site`` command's arguments."""
+    parser.add_argument("questions", metavar="QUESTIONS_DIR", help="the folder of question files")
+    parser.add_argument("-o", "--output", default="_site", metavar="OUT", help="default: _site")
+    parser.add_argument("--title", default=SiteOptions.title, help="the site's title")
+    parser.add_argument(
+        "--theme", default=None, help=f"any installed Sphinx theme (default: {DEFAULT_THEME})"
+    )
+    parser.add_argument(
+        "--base-url",
+        default="",
+        metavar="URL",
+        help="where the site is published (canonical URLs, sitemap and feeds need it)",
+    )
+    parser.add_argument("--language", default="en", help="the site's language (default: en)")
+    parser.add_argument(
+        "--answers",
+        default="inline",
+        choices=("inline", "hidden", "end-of-page", "appendix", "omit"),
+        help="where answers go (default: inline)",
+    )
+    parser.add_argument(
+        "--search",
+        default="full",
+        choices=("full", "titles"),
+        help="what the search index holds: whole answers, or headings and first paragraphs",
+    )
+    parser.add_argument(
+        "--page-size", type=_positive, default=100, metavar="N", help="questions per list page"
+    )
+    parser.add_argument(
+        "--jobs", "-j", type=_positive, default=1, metavar="N", help="build in N processes"
+    )
+    parser.add_argument(
+        "--eject",
+        metavar="DIR",
+        help="write the generated Sphinx project into DIR (build it with sphinx-build)",
+    )
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def cache_dir(bank: str, output: str) -> Path:
+    """Where the generated project and its doctrees live between runs: one folder per
+    question folder and output (``$QUICKTAKES_CACHE_DIR``, else the user's cache)."""
+    root = os.environ.get(CACHE_VARIABLE) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "quicktakes"
+    )
+    key = hashlib.sha256(f"{bank}\0{output}".encode()).hexdigest()[:16]
+    return Path(root, "sites", key)
+
+
+def theme_or_fallback(theme: str | None, err: TextIO) -> str:
+    """The theme asked for; without one, the default theme if installed, else Sphinx's."""
+    if theme:
+        return theme
+    try:
+        __import__(DEFAULT_THEME)
+    except ImportError:
+        err.write(
+            f"quicktakes site: the {DEFAULT_THEME} theme is not installed (pip install "
+            f"'sphinxext-quicktakes[site]'); using {FALLBACK_THEME}\n"
+        )
+        return FALLBACK_THEME
+    return DEFAULT_THEME
+
+
+def report(problems: Sequence[Problem], err: TextIO) -> int:
+    """Print the problems as ``quicktakes check`` does; the number of broken files."""
+    for problem in problems:
+        err.write(problem.text() + "\n")
+    return len({p.path for p in problems if p.severity == "error"})
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``quicktakes site``; the exit code."""
+    bank = os.path.abspath(args.questions)
+    if not os.path.isdir(bank):
+        err.write(f"quicktakes site: {args.questions}: not a folder\n")
+        return 2
+    options = SiteOptions(
+        title=args.title,
+        theme=theme_or_fallback(args.theme, err),
+        base_url=args.base_url,
+        language=args.language,
+        answers=args.answers,
+        search=args.search,
+        page_size=args.page_size,
+    )
+    files = list(question_files([bank]))
+    try:
+        questions, problems = scan(files, jobs=args.jobs, progress=Progress(len(files), err))
+    except KeyboardInterrupt:
+        err.write("quicktakes site: interrupted\n")
+        return 130
+    broken = report(problems, err)
+
+    if args.eject:
+        target = os.path.abspath(args.eject)
+        if _inside(target, bank):
+            err.write("quicktakes site: --eject must not write into the question folder\n")
+            return 2
+        generate(questions, bank, target, options).write(target)
+        out.write(
+            f"wrote the Sphinx project to {args.eject}; build it with: "
+            f"sphinx-build {args.eject} {os.path.join(args.eject, '_build', 'html')}\n"
+        )
+        return 1 if broken else 0
+
+    output = os.path.abspath(args.output)
+    cache = cache_dir(bank, output)
+    if _inside(output, bank) or _inside(str(cache), bank):
+        err.write("quicktakes site: the output and the cache must be outside the question folder\n")
+        return 2
+    srcdir = cache / "src"
+    generate(questions, bank, srcdir, options).write(srcdir)
+    status = build(srcdir, cache / "doctrees", output, "html", args.jobs)
+    if status == 0:
+        out.write(summary(output, len(questions), broken))
+    return 1 if status or broken else 0
+
+
+def build(srcdir: Path, doctrees: Path, output: str, builder: str, jobs: int) -> int:
+    """Sphinx, in this process, showing its progress; its exit code."""
+    from sphinx.cmd.build import build_main
+
+    argv = ["-b", builder, "-d", str(doctrees), "-j", str(jobs), str(srcdir), output]
+    return build_main(argv)
+
+
+def summary(output: str, questions: int, broken: int) -> str:
+    index = Path(output, "searchindex.js")
+    size = index.stat().st_size if index.is_file() else 0
+    lines = [
+        f"site: {os.path.join(output, 'index.html')} ({questions:,} questions; "
+        f"searchindex.js {size / 1024:,.0f} KB)"
+    ]
+    if broken:
+        lines.append(f"{broken} broken file{'s' * (broken != 1)} left out (see above)")
+    return "\n".join(lines) + "\n"
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or below it."""
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

@@ -1,0 +1,258 @@
+"""The Sphinx project behind ``quicktakes site``, generated from a folder of question files.
+
+Pages: a home page (subjects with their counts, the newest questions), numbered pages per
+subject listing its questions newest first (``:display: list``), and one page per question
+(``quicktakes_pages``). List pages name their files one per line, so a page depends on its
+own files only: an edit re-reads the question's page and the one list page that shows it.
+Only the first page of each subject is in the toctree (the sidebar stays small); question
+pages and later pages are reached by links, as ``navigation`` expects.
+
+Bank text that reaches the generated Markdown (subject names) is escaped character by
+character; file names are written as escaped glob patterns; the rest of the configuration
+is written with :func:`repr`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..cli import Checked
+from ..globs import escape, posix
+from ..placement import distinct
+from ..selection import order
+
+QUESTIONS_PREFIX = "questions"  # docnames of question pages: questions/<path in the bank>
+SUBJECTS_FOLDER = "subjects"
+OTHER_SUBJECT = "Other"
+DEFAULT_THEME = "furo"  # installed by the ``site`` extra
+FALLBACK_THEME = "alabaster"  # always there with Sphinx
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What the command line asks of the site."""
+
+    title: str = "Questions and answers"
+    theme: str = DEFAULT_THEME
+    base_url: str = ""
+    language: str = "en"
+    answers: str = "inline"
+    search: str = "full"
+    page_size: int = 100
+    newest: int = 10
+
+
+@dataclass
+class Subject:
+    """One subject: its name, the slug of its pages, its listed questions newest first."""
+
+    name: str
+    slug: str
+    questions: list[Checked] = field(default_factory=list)
+
+    def pages(self, page_size: int) -> list[list[Checked]]:
+        """Its questions, page by page (at least one page)."""
+        size = max(1, page_size)
+        return [self.questions[i : i + size] for i in range(0, len(self.questions), size)] or [[]]
+
+    def docname(self, number: int) -> str:
+        """The document of its page ``number`` (from 1)."""
+        name = "index" if number == 1 else f"page-{number}"
+        return f"{SUBJECTS_FOLDER}/{self.slug}/{name}"
+
+
+def slug(text: str) -> str:
+    """An ASCII file name for ``text``: letters and digits joined by ``-``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "subject"
+
+
+def subject_of(question: Checked, bank: str) -> str:
+    """The question's subject: its ``subject``, else the first folder of its file in the
+    bank, else :data:`OTHER_SUBJECT`."""
+    if question.subject:
+        return question.subject
+    parts = Path(os.path.relpath(question.path, bank)).parts
+    return parts[0] if len(parts) > 1 else OTHER_SUBJECT
+
+
+def subjects(questions: Iterable[Checked], bank: str) -> list[Subject]:
+    """The listed questions (not ``no_index``), by subject, each question once per subject,
+    newest first; subjects in alphabetical order, with distinct slugs."""
+    by_name: dict[str, Subject] = {}
+    for question in questions:
+        if question.no_index:
+            continue
+        name = subject_of(question, bank)
+        by_name.setdefault(name.casefold(), Subject(name, "")).questions.append(question)
+    found = sorted(by_name.values(), key=lambda s: (s.name.casefold(), s.name))
+    taken: set[str] = set()
+    for subject in found:
+        base = candidate = slug(subject.name)
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        subject.slug = candidate
+        taken.add(candidate)
+        subject.questions = order(distinct(subject.questions), "-date")
+    return found
+
+
+def newest(questions: Iterable[Checked], count: int) -> list[Checked]:
+    """The ``count`` newest listed questions of the whole bank (each once)."""
+    listed = distinct(q for q in questions if not q.no_index)
+    return order(listed, "-date")[:count]
+
+
+# -- Markdown -------------------------------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def text(value: str) -> str:
+    """Bank text as literal Markdown: every ASCII punctuation character escaped, so nothing
+    in it is markup (links, roles, math, HTML), and on one line."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(value.split()))
+
+
+def file_lines(paths: Iterable[str], page_dir: str) -> list[str]:
+    """Question files as the ``quicktakes`` directive's content lines: relative to the
+    page, wildcards escaped."""
+    return [escape(posix(os.path.relpath(p, page_dir))) for p in paths]
+
+
+def collection(paths: Sequence[str], page_dir: str) -> str:
+    lines = "\n".join(file_lines(paths, page_dir))
+    return f"```{{quicktakes}}\n:display: list\n:sort: -date\n{lines}\n```\n"
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
+def pagination(subject: Subject, number: int, total: int) -> str:
+    """Numbered links to the subject's pages, with previous and next."""
+    if total <= 1:
+        return ""
+
+    def link(label: str, page: int) -> str:
+        target = "index" if page == 1 else f"page-{page}"
+        return f"[{label}]({target}.md)"
+
+    parts = []
+    if number > 1:
+        parts.append(link("← Previous", number - 1))
+    parts += [
+        f"**{page}**" if page == number else link(str(page), page) for page in range(1, total + 1)
+    ]
+    if number < total:
+        parts.append(link("Next →", number + 1))
+    return "```{container} quicktakes-pagination\n" + " · ".join(parts) + "\n```\n"
+
+
+def home_page(title: str, found: Sequence[Subject], latest: Sequence[str], srcdir: str) -> str:
+    total = sum(len(s.questions) for s in found)
+    rows = "\n".join(
+        f"| [{text(s.name)}]({s.docname(1)}.md) | {len(s.questions):,} |" for s in found
+    )
+    toctree = "\n".join(s.docname(1) for s in found)
+    out = [
+        f"# {text(title)}\n",
+        f"{_count(total, 'question', 'questions')} in "
+        f"{_count(len(found), 'subject', 'subjects')}.\n",
+    ]
+    if found:
+        out.append(f"## Subjects\n\n| Subject | Questions |\n|---|--:|\n{rows}\n")
+    if latest:
+        out.append("## Newest questions\n\n" + collection(latest, srcdir))
+    out.append(f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{toctree}\n```\n")
+    return "\n".join(out)
+
+
+def subject_page(
+    subject: Subject, number: int, total: int, page: Sequence[Checked], srcdir: str
+) -> str:
+    nav = pagination(subject, number, total)
+    heading = text(subject.name) + (f" (page {number} of {total})" if number > 1 else "")
+    count = _count(len(subject.questions), "question", "questions") + ", newest first."
+    body = collection([q.path for q in page], os.path.join(srcdir, SUBJECTS_FOLDER, subject.slug))
+    front = "---\norphan: true\n---\n\n" if number > 1 else ""
+    return "\n".join(
+        part for part in (f"{front}# {heading}\n", count + "\n", nav, body, nav) if part
+    )
+
+
+def conf_py(options: SiteOptions, bank: str, srcdir: str) -> str:
+    pattern = escape(posix(os.path.relpath(bank, srcdir))) + "/**/*.md"
+    lines = [
+        f"# Generated by `quicktakes site` (sphinxext-quicktakes {__version__}); yours to edit.",
+        f"project = {options.title!r}",
+        f"language = {options.language!r}",
+        'extensions = ["myst_parser", "sphinxext_quicktakes.site"]',
+        f"html_theme = {options.theme!r}",
+        "html_title = project",
+        "html_copy_source = False",
+        "html_show_sourcelink = False",
+        'exclude_patterns = ["_build"]',
+        "# no_index questions have pages that no list links to, by design",
+        'suppress_warnings = ["quicktakes.orphan"]',
+        f"quicktakes_pages = {{{QUESTIONS_PREFIX!r}: {pattern!r}}}",
+        f"quicktakes_answers = {options.answers!r}",
+        f"quicktakes_search = {options.search!r}",
+    ]
+    if options.base_url:
+        base = options.base_url.rstrip("/") + "/"
+        lines.append(f"html_baseurl = {base!r}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Project:
+    """The generated project: file name (relative, ``/``-separated) -> text."""
+
+    files: dict[str, str]
+    subjects: list[Subject]
+
+    def write(self, srcdir: str | Path) -> list[str]:
+        """Write the files that changed (Sphinx sees the others as unchanged) and remove
+        generated pages that are gone; the names written."""
+        root = Path(srcdir)
+        written = []
+        for name, content in self.files.items():
+            path = root / name
+            if path.is_file() and path.read_text("utf-8") == content:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, "utf-8")
+            written.append(name)
+        pages = root / SUBJECTS_FOLDER
+        for stale in sorted(pages.rglob("*.md")) if pages.is_dir() else []:
+            if posix(str(stale.relative_to(root))) not in self.files:
+                stale.unlink()
+        return written
+
+
+def generate(
+    questions: Sequence[Checked], bank: str | Path, srcdir: str | Path, options: SiteOptions
+) -> Project:
+    """The project for ``questions`` (loaded from ``bank``) as it would be in ``srcdir``."""
+    bank, srcdir = os.path.abspath(bank), os.path.abspath(srcdir)
+    found = subjects(questions, bank)
+    latest = [q.path for q in newest(questions, options.newest)]
+    files = {
+        "conf.py": conf_py(options, bank, srcdir),
+        "index.md": home_page(options.title, found, latest, srcdir),
+    }
+    for subject in found:
+        pages = subject.pages(options.page_size)
+        for number, page in enumerate(pages, 1):
+            files[subject.docname(number) + ".md"] = subject_page(
+                subject, number, len(pages), page, srcdir
+            )
+    return Project(files, found)

@@ -1,0 +1,357 @@
+"""``quicktakes site``: a folder of question files (some broken) becomes a Sphinx site,
+built through the command line as a teacher would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.search.en import SearchEnglish
+
+from .conftest import sphinx_build
+
+# (folder, file, id, date, subject, heading, first paragraph, second paragraph)
+BANK = [
+    (
+        "",
+        "tides.md",
+        801,
+        "2024-03-01",
+        "Ocean science",
+        "Why are there two tides a day?",
+        "Moonpull stretches the ocean on both sides.",
+        "Earthspin carries a coast through both bulges.",
+    ),
+    (
+        "",
+        "waves.md",
+        802,
+        "2024-05-20",
+        "Ocean science",
+        "What sets the speed of a wave?",
+        "Depthrule governs shallow water waves.",
+        "Deepwater waves depend on wavelength.",
+    ),
+    (
+        "",
+        "salinity.md",
+        803,
+        "2023-11-11",
+        "Ocean science",
+        "Why is the sea salty?",
+        "Rockwash brings dissolved salts.",
+        "Evaporation leaves the salt behind.",
+    ),
+    (
+        "",
+        "vectors.md",
+        804,
+        "2024-01-15",
+        "Mathematics",
+        "What is a vector?",
+        "Arrowthing has size and direction.",
+        "Components describe it in a basis.",
+    ),
+    (
+        "algebra",
+        "groups.md",
+        805,
+        "2024-02-02",
+        "",
+        "What is a group?",
+        "Closureword names a set with an operation.",
+        "Inverses undo the operation.",
+    ),
+    (
+        "",
+        "draft.md",
+        806,
+        "2024-06-01",
+        "Mathematics",
+        "Draft: what is a ring?",
+        "Ringdraft is not finished.",
+        "More later.",
+    ),
+]
+NO_INDEX = {"draft.md"}
+
+
+def question_file(
+    id_: int, date: str, subject: str, heading: str, first: str, second: str, no_index: bool
+) -> str:
+    subject_line = f"subject: {subject}\n" if subject else ""
+    return (
+        "---\n"
+        f"id: {id_}\n"
+        f"date: {date}\n"
+        f"title: {json.dumps(heading)}\n"
+        "date_format: MMM DD, YYYY\n"
+        "post_on_text: Posted on\n"
+        "author: A. Teacher\n"
+        f"question: >-\n    {heading}\n"
+        f"answer: >-\n    {first}\\n\\n{second}\n"
+        f"{subject_line}"
+        f"{'no_index: true' + chr(10) if no_index else ''}"
+        "---\n\n&nbsp;\n"
+    )
+
+
+def make_bank(root: Path) -> Path:
+    bank = root / "bank"
+    for folder, name, id_, date, subject, heading, first, second in BANK:
+        path = bank / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            question_file(id_, date, subject, heading, first, second, name in NO_INDEX), "utf-8"
+        )
+    (bank / "broken.md").write_text("---\nid: 900\nanswer: [unclosed\n---\n", "utf-8")
+    return bank
+
+
+def site(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QUICKTAKES_CACHE_DIR": str(cache)}
+    return subprocess.run(
+        [sys.executable, "-m", "sphinxext_quicktakes", "site", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+def html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def listed(page: Path) -> list[str]:
+    """The questions a list page links to, in order."""
+    return [a.get_text(" ", strip=True) for a in html(page).select(".quicktakes li a")]
+
+
+def search_words(out: Path) -> set[str]:
+    text = (out / "searchindex.js").read_text("utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return set(data["terms"])
+
+
+def stem(word: str) -> str:
+    """A word as Sphinx's English search index keeps it."""
+    return SearchEnglish({}).stem(word.lower())
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("site")
+    bank = make_bank(root)
+    before = snapshot(bank)
+    out, cache = root / "out", root / "cache"
+    first = site(
+        str(bank),
+        "-o",
+        str(out),
+        "--page-size",
+        "2",
+        "--theme",
+        "alabaster",
+        "--title",
+        "Sea & Maths [demo]",
+        cache=cache,
+    )
+    return {
+        "root": root,
+        "bank": bank,
+        "out": out,
+        "cache": cache,
+        "first": first,
+        "before": before,
+    }
+
+
+def test_broken_files_named_as_check_does_and_the_rest_built(built) -> None:
+    first = built["first"]
+    assert first.returncode == 1, first.stderr
+    assert "Traceback" not in first.stderr
+    check = subprocess.run(
+        [sys.executable, "-m", "sphinxext_quicktakes", "check", str(built["bank"])],
+        capture_output=True,
+        text=True,
+    )
+    problem_lines = [line for line in check.stdout.splitlines() if "broken.md" in line]
+    assert problem_lines and all(line in first.stderr for line in problem_lines)
+    assert "build succeeded" in first.stdout
+    assert (built["out"] / "index.html").is_file()
+
+
+def test_home_page_lists_subjects_with_counts_and_the_newest_questions(built) -> None:
+    page = html(built["out"] / "index.html")
+    assert page.select_one("h1").get_text().rstrip("¶") == "Sea & Maths [demo]"
+    rows = {
+        tr.select("td")[0].get_text(strip=True): tr.select("td")[1].get_text(strip=True)
+        for tr in page.select("table tbody tr")
+    }
+    # algebra/groups.md has no subject: its folder is its subject; the draft is not listed
+    assert rows == {"algebra": "1", "Mathematics": "1", "Ocean science": "3"}
+    links = {a.get_text(strip=True): a["href"] for a in page.select("table a")}
+    assert links["Ocean science"] == "subjects/ocean-science/index.html"
+    newest = listed(built["out"] / "index.html")
+    dated = sorted((b for b in BANK if b[1] not in NO_INDEX), key=lambda b: b[3], reverse=True)
+    assert newest == [b[5] for b in dated]
+
+
+def test_subject_pages_paginated_newest_first(built) -> None:
+    folder = built["out"] / "subjects" / "ocean-science"
+    ocean = sorted((b for b in BANK if b[4] == "Ocean science"), key=lambda b: b[3], reverse=True)
+    assert listed(folder / "index.html") == [b[5] for b in ocean[:2]]
+    assert listed(folder / "page-2.html") == [b[5] for b in ocean[2:]]
+    first_nav = html(folder / "index.html").select_one(".quicktakes-pagination")
+    assert {a.get_text(): a["href"] for a in first_nav.select("a")} == {
+        "2": "page-2.html",
+        "Next →": "page-2.html",
+    }
+    second_nav = html(folder / "page-2.html").select_one(".quicktakes-pagination")
+    assert {a.get_text(): a["href"] for a in second_nav.select("a")} == {
+        "← Previous": "index.html",
+        "1": "index.html",
+    }
+    assert not (folder / "page-3.html").exists()
+
+
+def test_question_pages_and_no_index(built) -> None:
+    out = built["out"]
+    for folder, name, *_ in BANK:
+        page = out / "questions" / folder / name.replace(".md", ".html")
+        assert page.is_file(), page
+    draft = html(out / "questions" / "draft.html")
+    assert draft.select_one('meta[name="robots"]')["content"] == "noindex"
+    every_list = [
+        title for page in out.glob("subjects/*/*.html") for title in listed(page)
+    ] + listed(out / "index.html")
+    assert "Draft: what is a ring?" not in every_list
+    export = json.loads((out / "quicktakes.json").read_text("utf-8"))
+    assert sorted(q["heading"] for q in export["questions"]) == sorted(b[5] for b in BANK)
+
+
+def test_search_index_and_general_index(built) -> None:
+    words = search_words(built["out"])
+    assert {stem("Moonpull"), stem("Earthspin"), stem("Closureword")} <= words
+    assert (built["out"] / "genindex.html").is_file()
+
+
+def test_question_folder_untouched_and_cache_outside_it(built) -> None:
+    assert snapshot(built["bank"]) == built["before"]
+    assert (built["cache"] / "sites").is_dir()
+
+
+def test_search_titles_keeps_first_paragraphs_only(built, tmp_path: Path) -> None:
+    out = tmp_path / "titles"
+    result = site(
+        str(built["bank"]),
+        "-o",
+        str(out),
+        "--theme",
+        "alabaster",
+        "--search",
+        "titles",
+        cache=tmp_path / "cache",
+    )
+    assert result.returncode == 1 and "build succeeded" in result.stdout
+    words = search_words(out)
+    full = search_words(built["out"])
+    assert stem("Earthspin") in full and stem("Earthspin") not in words  # a second paragraph
+    assert stem("Moonpull") in words  # a first paragraph
+    assert stem("tides") in words  # a heading
+    size = re.search(r"searchindex\.js (\d+) KB", result.stdout)
+    assert size is not None
+
+
+def test_second_run_is_incremental_and_an_edit_rereads_two_pages(built) -> None:
+    args = (
+        str(built["bank"]),
+        "-o",
+        str(built["out"]),
+        "--page-size",
+        "2",
+        "--theme",
+        "alabaster",
+        "--title",
+        "Sea & Maths [demo]",
+    )
+    again = site(*args, cache=built["cache"])
+    # only the broken file's page is read again: it warns on every build until fixed
+    assert "0 added, 1 changed, 0 removed" in again.stdout, again.stdout
+    assert re.search(r"reading sources\.\.\. \[100%\] questions/broken\n", again.stdout)
+    waves = built["bank"] / "waves.md"
+    waves.write_text(waves.read_text("utf-8").replace("Depthrule", "Depthrules"), "utf-8")
+    edited = site(*args, cache=built["cache"])
+    # the question's page, the list pages that show it: its subject's first page and the
+    # home page's newest questions (all of this small bank); and the broken page
+    read = set(re.findall(r"reading sources\.\.\. \[ *\d+%\] (\S+)", edited.stdout))
+    assert read == {
+        "questions/broken",
+        "questions/waves",
+        "subjects/ocean-science/index",
+        "index",
+    }
+    assert "Depthrules" in (built["out"] / "questions" / "waves.html").read_text("utf-8")
+
+
+def test_ejected_project_builds_the_same_site(built, tmp_path: Path) -> None:
+    eject = tmp_path / "project"
+    args = (
+        str(built["bank"]),
+        "--page-size",
+        "2",
+        "--theme",
+        "alabaster",
+        "--title",
+        "Sea & Maths [demo]",
+    )
+    ejected = site(*args, "--eject", str(eject), cache=tmp_path / "cache")
+    assert ejected.returncode == 1 and (eject / "conf.py").is_file()
+    built_site = tmp_path / "site"
+    by_command = site(*args, "-o", str(built_site), cache=tmp_path / "cache2")
+    assert by_command.returncode == 1
+    proc = sphinx_build(eject, tmp_path / "plain")
+    assert proc.returncode == 0, proc.stderr
+    pages = sorted(p.relative_to(built_site) for p in built_site.rglob("*.html"))
+    assert pages == sorted(
+        p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*.html")
+    )
+    for page in pages:
+        assert (built_site / page).read_bytes() == (tmp_path / "plain" / page).read_bytes(), page
+
+
+def test_subject_names_are_text_not_markup(tmp_path: Path) -> None:
+    hostile = "Hack {raw}`html` <script>x()</script> [link](https://evil.example) $x^2$ *b*"
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "one.md").write_text(
+        question_file(1, "2024-01-01", json.dumps(hostile), "What is one?", "One.", "Two.", False),
+        "utf-8",
+    )
+    result = site(
+        str(bank), "-o", str(tmp_path / "out"), "--theme", "alabaster", cache=tmp_path / "cache"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    home = html(tmp_path / "out" / "index.html")
+    cell = home.select_one("table tbody td")
+    assert cell.get_text() == hostile
+    assert home.select_one("table script") is None
+    assert [a["href"] for a in cell.select("a")] == [
+        "subjects/hack-raw-html-script-x-script-link-https-evil-example-x-2-b/index.html"
+    ]
+    subject = next((tmp_path / "out" / "subjects").glob("*/index.html"))
+    assert html(subject).select_one("h1").get_text().rstrip("¶") == hostile
