@@ -93,6 +93,7 @@ class Checked:
     subject: str = ""
     date: dt.date | None = None
     no_index: bool = False
+    author: str = ""
 
     @classmethod
     def of(cls, question: Question) -> Checked:
@@ -105,6 +106,7 @@ class Checked:
             question.subject,
             question.date,
             question.no_index,
+            question.author,
         )
 
 

@@ -122,3 +122,34 @@ def source_suffixes_set_by_project(config: Any) -> list[str]:
     if value is None:
         value = getattr(config, "_raw_config", {}).get("source_suffix", {})
     return [value] if isinstance(value, str) else list(value)
+
+
+def search_index_entries(env: Any) -> dict[str, list[tuple[str, str, str]]] | None:
+    """The index entries Sphinx's HTML search index holds, by document (None if Sphinx
+    keeps them elsewhere).
+
+    Sphinx (8.2, 9.0) fills ``env._search_index_index_entries`` only for the documents it
+    writes, and does not load them back from ``searchindex.js``: after an incremental build
+    the search index has lost the index entries of every page not written again."""
+    entries = getattr(env, "_search_index_index_entries", None)
+    return entries if isinstance(entries, dict) else None
+
+
+def searchable_index_entries(
+    entries: Iterable[tuple[str, str, str, str, str | None]],
+) -> list[tuple[str, str, str]]:
+    """Index entries as the search index keeps them: what ``IndexBuilder.feed`` does with
+    the ``index`` nodes of a page."""
+    from sphinx.util.index_entries import split_index_msg
+
+    found: set[tuple[str, str, str]] = set()
+    for entry_type, value, target_id, main, _category in entries:
+        try:
+            parts = split_index_msg(entry_type, value)
+        except ValueError:
+            continue
+        target_id = target_id or ""
+        if entry_type in {"see", "seealso"}:
+            found.add((parts[0], target_id, main))
+        found |= {(part, target_id, main) for part in parts}
+    return sorted(found)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sphinx import addnodes
 
+from . import compat
 from .domain import get_domain
 from .placement import FALLBACK
 
@@ -74,7 +75,9 @@ def forget_entries(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def restore_entries(app: Sphinx, builder: Builder) -> None:
-    """``write-started``: put every page's question entries back for the HTML index."""
+    """``write-started``: put every page's question entries back for the HTML index, and
+    give the search index the entries of every page (see :func:`.compat.search_index_entries`;
+    the pages written in this build are indexed again as they are written)."""
     env = app.env
     domain_entries = _index_domain_entries(env)
     for docname in get_domain(env).pages:
@@ -86,6 +89,11 @@ def restore_entries(app: Sphinx, builder: Builder) -> None:
             if entry in entries:
                 entries.remove(entry)
         entries.extend(ours)
+    searched = compat.search_index_entries(env)
+    if searched is not None:
+        for docname, entries in domain_entries.items():
+            if docname in env.all_docs:
+                searched[docname] = compat.searchable_index_entries(entries)
 
 
 def setup_index(app: Sphinx) -> None:

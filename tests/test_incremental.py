@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import time
@@ -182,6 +183,17 @@ def _index_terms(outdir: Path) -> list[str]:
     )
 
 
+def _search_entries(outdir: Path) -> dict[str, object]:
+    """The index entries of ``searchindex.js``, with their pages' names."""
+    text = (outdir / "searchindex.js").read_text("utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    names = data["docnames"]
+    return {
+        term: sorted((names[doc], anchor, main) for doc, anchor, main in found)
+        for term, found in data["indexentries"].items()
+    }
+
+
 def test_index_entries_survive_incremental_and_parallel_builds(tmp_path: Path) -> None:
     pages = {
         "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
@@ -193,6 +205,9 @@ def test_index_entries_survive_incremental_and_parallel_builds(tmp_path: Path) -
     write_project(srcdir, pages)
     sphinx_build(srcdir, outdir, "-d", str(tmp_path / "doctrees"))
     first = _index_terms(outdir)
+    searched = _search_entries(outdir)
+    assert searched["own entry"] == [("a", "index-0", False)]
+    assert searched["physics"] == [("b", "quicktake-900002", False)]  # maxwell.md
     assert any("Own entry|a.html#index-0" in t for t in first)
     assert sum("a.html#quicktake-900001" in t for t in first) >= 3  # keywords and subject
     assert any("b.html#quicktake-" in t for t in first)
@@ -204,11 +219,14 @@ def test_index_entries_survive_incremental_and_parallel_builds(tmp_path: Path) -
     assert stored["b"] == []
 
     # a build that reads nothing, then one that reads only b, give the same index
+    # (Sphinx alone forgets the search index's entries of the pages it does not write)
     sphinx_build(srcdir, outdir, "-d", str(tmp_path / "doctrees"))
     assert _index_terms(outdir) == first
+    assert _search_entries(outdir) == searched
     touch_later(srcdir / "questions" / "good" / "maxwell.md")
     assert "0 added, 1 changed" in sphinx_build(srcdir, outdir, "-d", str(tmp_path / "doctrees"))
     assert _index_terms(outdir) == first
+    assert _search_entries(outdir) == searched
 
     sphinx_build(srcdir, tmp_path / "parallel", "-E", "-j", "2")
     assert _index_terms(tmp_path / "parallel") == first

@@ -8,13 +8,14 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.search.en import SearchEnglish
 
-from .conftest import sphinx_build
+from .conftest import pdf_text, sphinx_build
 
 # (folder, file, id, date, subject, heading, first paragraph, second paragraph)
 BANK = [
@@ -355,3 +356,34 @@ def test_subject_names_are_text_not_markup(tmp_path: Path) -> None:
     ]
     subject = next((tmp_path / "out" / "subjects").glob("*/index.html"))
     assert html(subject).select_one("h1").get_text().rstrip("¶") == hostile
+
+
+@pytest.mark.latexpdf
+def test_pdf_and_epub_books(built, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = site(
+        str(built["bank"]),
+        "-o",
+        str(out),
+        "--theme",
+        "alabaster",
+        "--pdf",
+        "--epub",
+        "--title",
+        "Sea & Maths [demo]",
+        cache=tmp_path / "cache",
+    )
+    assert result.returncode == 1, result.stderr  # the broken file
+    output = (result.stdout + result.stderr).splitlines()
+    assert [line for line in output if "WARNING" in line and "broken.md" not in line] == []
+    assert (out / "book.epub").is_file()
+    text = pdf_text(out, layout=False, name="book.pdf")
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Sea & Maths [demo]" in lines
+    for subject in ("algebra", "Mathematics", "Ocean science"):  # one chapter each
+        assert any(line.endswith(subject) for line in lines), subject
+    for *_, heading, first, second in [b for b in BANK if b[1] not in NO_INDEX]:
+        assert heading in text and first in text and second in text
+    with zipfile.ZipFile(out / "book.epub") as epub:
+        names = epub.namelist()
+        assert any(n.endswith("subjects/ocean-science.xhtml") for n in names), names

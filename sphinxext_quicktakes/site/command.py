@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ..cli import Problem, Progress, question_files, scan
-from .project import DEFAULT_THEME, FALLBACK_THEME, SiteOptions, generate
+from .project import BOOK_NAME, DEFAULT_THEME, FALLBACK_THEME, SiteOptions, generate, generate_book
 
 CACHE_VARIABLE = "QUICKTAKES_CACHE_DIR"
 
@@ -54,6 +55,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", "-j", type=_positive, default=1, metavar="N", help="build in N processes"
     )
+    parser.add_argument(
+        "--pdf", action="store_true", help="also a PDF book, one chapter per subject (LaTeX)"
+    )
+    parser.add_argument("--epub", action="store_true", help="also an EPUB book")
     parser.add_argument(
         "--eject",
         metavar="DIR",
@@ -143,9 +148,29 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     srcdir = cache / "src"
     generate(questions, bank, srcdir, options).write(srcdir)
     status = build(srcdir, cache / "doctrees", output, "html", args.jobs)
+    books = []
+    if args.pdf or args.epub:
+        bookdir = cache / "book"
+        generate_book(questions, bank, bookdir, options).write(bookdir)
+        for wanted, make, name in ((args.pdf, "latexpdf", "pdf"), (args.epub, "epub", "epub")):
+            if wanted:
+                made_status = book(bookdir, cache / "book-build", make, args.jobs)
+                status = status or made_status
+                made = cache / "book-build" / ("latex" if name == "pdf" else "epub")
+                made = made / f"{BOOK_NAME}.{name}"
+                if made.is_file():
+                    shutil.copyfile(made, Path(output, made.name))
+                    books.append(made.name)
     if status == 0:
-        out.write(summary(output, len(questions), broken))
+        out.write(summary(output, len(questions), broken, books))
     return 1 if status or broken else 0
+
+
+def book(srcdir: Path, builddir: Path, target: str, jobs: int) -> int:
+    """``sphinx-build -M target`` (``latexpdf`` runs latexmk), in this process."""
+    from sphinx.cmd.make_mode import run_make_mode
+
+    return run_make_mode([target, str(srcdir), str(builddir), "-j", str(jobs)])
 
 
 def build(srcdir: Path, doctrees: Path, output: str, builder: str, jobs: int) -> int:
@@ -156,13 +181,14 @@ def build(srcdir: Path, doctrees: Path, output: str, builder: str, jobs: int) ->
     return build_main(argv)
 
 
-def summary(output: str, questions: int, broken: int) -> str:
+def summary(output: str, questions: int, broken: int, books: Sequence[str] = ()) -> str:
     index = Path(output, "searchindex.js")
     size = index.stat().st_size if index.is_file() else 0
     lines = [
         f"site: {os.path.join(output, 'index.html')} ({questions:,} questions; "
         f"searchindex.js {size / 1024:,.0f} KB)"
     ]
+    lines += [f"book: {os.path.join(output, name)}" for name in books]
     if broken:
         lines.append(f"{broken} broken file{'s' * (broken != 1)} left out (see above)")
     return "\n".join(lines) + "\n"
