@@ -359,10 +359,10 @@ def test_subject_names_are_text_not_markup(tmp_path: Path) -> None:
 
 
 @pytest.mark.latexpdf
-def test_pdf_and_epub_books(built, tmp_path: Path) -> None:
+def test_pdf_and_epub_books(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = site(
-        str(built["bank"]),
+        str(make_bank(tmp_path)),
         "-o",
         str(out),
         "--theme",
