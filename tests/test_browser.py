@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -429,3 +431,59 @@ def test_answer_colours_are_readable(browser: Browser, site_url, theme: str, sch
         assert box["layers"][0][3] > 0  # the box has a background of its own
         if scheme == "dark":  # light: the -open screenshot
             shoot(page, f"{theme}-dark")
+
+
+DOCS_QUESTIONS = Path(__file__).resolve().parents[1] / "docs" / "questions"
+
+
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``quicktakes site docs/questions`` with its default theme, served on loopback."""
+    root = tmp_path_factory.mktemp("course")
+    out = root / "site"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinxext_quicktakes",
+            "site",
+            str(DOCS_QUESTIONS),
+            "-o",
+            str(out),
+            "--page-size",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QUICKTAKES_CACHE_DIR": str(root / "cache")},
+    )
+    assert proc.returncode == 0, proc.stderr
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_course_site_home_subject_and_search(browser: Browser, course_site: str) -> None:
+    """The home page lists the subjects, a subject page pages through its questions, and
+    the search page finds a question by a word of its answer."""
+    with opened(browser, f"{course_site}/index.html") as page:
+        page.wait_for_load_state("load")
+        subjects = page.locator("table a").all_inner_texts()
+        assert "Physics" in subjects and "Biology" in subjects
+        assert page.locator("table").is_visible()
+        page.screenshot(path=_shot("course-home"), full_page=False)
+        page.locator("table a", has_text="Physics").click()
+        page.wait_for_url("**/subjects/physics/index.html")
+        assert page.locator(".quicktakes-pagination a", has_text="Next").first.is_visible()
+        page.screenshot(path=_shot("course-subject"), full_page=False)
+    with opened(browser, f"{course_site}/search.html?q=glycolysis") as page:
+        page.wait_for_selector("#search-results li a", timeout=15000)
+        found = page.locator("#search-results li a").first.get_attribute("href")
+        assert found is not None and found.startswith("questions/")
+
+
+def _shot(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
