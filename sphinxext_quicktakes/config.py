@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -248,10 +248,10 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 
-def check_config(app: Sphinx, config: Config) -> None:
-    """``config-inited`` handler: a value the extension cannot use warns and falls back to
-    the default (before Sphinx's type check, which then has nothing to add)."""
-    for option in OPTIONS:
+def check_options(config: Config, options: Iterable[Option]) -> None:
+    """A value the extension cannot use warns and falls back to the default (checked
+    before Sphinx's type check, which then has nothing to add)."""
+    for option in options:
         value = getattr(config, option.name)
         if not option.usable(value):
             warn(
@@ -261,8 +261,18 @@ def check_config(app: Sphinx, config: Config) -> None:
             setattr(config, option.name, option.default)
 
 
+def register_options(app: Sphinx, options: tuple[Option, ...]) -> None:
+    """Register a table of options (the extension's, or one of its parts'), checked at
+    ``config-inited``."""
+    for option in options:
+        app.add_config_value(option.name, option.default, option.rebuild, types=option.sphinx_types)
+
+    def check(app: Sphinx, config: Config) -> None:
+        check_options(config, options)
+
+    app.connect("config-inited", check, priority=790)  # Sphinx's type check: 800
+
+
 def setup_config(app: Sphinx) -> None:
     """Register the configuration values."""
-    for option in OPTIONS:
-        app.add_config_value(option.name, option.default, option.rebuild, types=option.sphinx_types)
-    app.connect("config-inited", check_config, priority=790)  # Sphinx's check: 800
+    register_options(app, OPTIONS)
