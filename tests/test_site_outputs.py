@@ -293,10 +293,12 @@ def test_robots_points_at_the_sitemap(site) -> None:
 def test_robots_of_the_project_is_kept(tmp_path: Path) -> None:
     conf = WITH_BASE + "html_extra_path = ['extra']\n"
     write_project(tmp_path / "src", PAGES, conf, QUESTION_FILES)
-    own = "User-agent: *\nDisallow: /drafts/\n"
     (tmp_path / "src" / "extra").mkdir()
+    outdir, log = build_site(tmp_path)  # ours, while the project has none
+    assert "Sitemap:" in (outdir / "robots.txt").read_text("utf-8")
+    own = "User-agent: *\nDisallow: /drafts/\n"
     (tmp_path / "src" / "extra" / "robots.txt").write_text(own, "utf-8")
-    for _ in range(2):  # and on the next build, when robots.txt is already there
+    for _ in range(2):  # the project's, then again when it is already in the output
         outdir, log = build_site(tmp_path)
         assert (outdir / "robots.txt").read_text("utf-8") == own
         assert log.count("robots.txt is the project's own") == 1
@@ -331,7 +333,7 @@ def test_llms_txt_outlines_the_subjects(site) -> None:
     text = (outdir / "llms.txt").read_text("utf-8")
     head = text.split("\n## ")[0].splitlines()
     assert head[0] == "# Test" and head[1] == ""
-    assert head[2] == "> 7 questions and answers in 3 subjects."
+    assert head[2] == "> Questions and answers: 7 questions in 3 subjects."
     economie = meta("site/economie.md")["subject"]
     by_subject = {
         "Biology": ("biology", ["good/osmosis.md", "site/cells.md", "site/enzymes.md"]),

@@ -399,6 +399,11 @@ def in_subject_file(markdown: str, prefix: str) -> str:
     return "\n".join(lines)
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 question``, ``2 questions``."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def llms_files(site: Site) -> dict[str, str]:
     """``llms.txt`` (llmstxt.org): the site's outline, a section per subject linking its
     Markdown file and its questions; and ``llms/<subject>.md`` with every question of the
@@ -408,20 +413,19 @@ def llms_files(site: Site) -> dict[str, str]:
     lines = [
         f"# {link_text(site.title)}",
         "",
-        f"> {count} question{'s' * (count != 1)} and answers in "
-        f"{len(subjects)} subject{'s' * (len(subjects) != 1)}.",
+        f"> Questions and answers: {counted(count, 'question')} in "
+        f"{counted(len(subjects), 'subject')}.",
     ]
     files = {}
     for subject in subjects:
         path = llms_path(subject.slug)
         files[path] = subject_markdown(site, subject)
-        number = len(subject.records)
         lines += [
             "",
             f"## {link_text(subject.name)}",
             "",
             f"- [{link_text(subject.name)}: questions and answers]({site.link(path)}): "
-            f"{number} question{'s' * (number != 1)} with their answers, in Markdown",
+            f"every question and answer, in Markdown ({counted(len(subject.records), 'question')})",
         ]
         lines += [
             f"- [{link_text(record.heading)}]({site.link(site.question_uri(record))})"
