@@ -17,7 +17,7 @@ version = release = __version__
 
 extensions = [
     "myst_parser",
-    "sphinxext_quicktakes",
+    "sphinxext_quicktakes.site",  # the extension, and sitemap.xml, feeds, llms.txt (site-files)
     "qtdocs",  # docs/_ext/qtdocs.py: generated reference pages and side-by-side examples
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -248,9 +248,9 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 
-def check_config(config: Config, options: tuple[Option, ...]) -> None:
-    """A value the extension cannot use warns and falls back to the default (before
-    Sphinx's type check, which then has nothing to add)."""
+def check_options(config: Config, options: Iterable[Option]) -> None:
+    """A value the extension cannot use warns and falls back to the default (checked
+    before Sphinx's type check, which then has nothing to add)."""
     for option in options:
         value = getattr(config, option.name)
         if not option.usable(value):
@@ -261,17 +261,18 @@ def check_config(config: Config, options: tuple[Option, ...]) -> None:
             setattr(config, option.name, option.default)
 
 
-def register(app: Sphinx, options: tuple[Option, ...]) -> None:
-    """Register configuration values, checked at ``config-inited``."""
+def register_options(app: Sphinx, options: tuple[Option, ...]) -> None:
+    """Register a table of options (the extension's, or one of its parts'), checked at
+    ``config-inited``."""
     for option in options:
         app.add_config_value(option.name, option.default, option.rebuild, types=option.sphinx_types)
 
     def check(app: Sphinx, config: Config) -> None:
-        check_config(config, options)
+        check_options(config, options)
 
-    app.connect("config-inited", check, priority=790)  # Sphinx's check: 800
+    app.connect("config-inited", check, priority=790)  # Sphinx's type check: 800
 
 
 def setup_config(app: Sphinx) -> None:
     """Register the configuration values."""
-    register(app, OPTIONS)
+    register_options(app, OPTIONS)

@@ -271,6 +271,7 @@ def question_nodes(
             meta=meta and config.quicktakes_meta,
             answers=container["answers"],
             summary=summary_parts(summary(answer)),
+            no_index=question.no_index,
         )
     )
     keep_answer(env, anchor, markdown, plain_text(answer))  # for quicktakes.json

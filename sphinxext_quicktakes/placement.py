@@ -112,6 +112,7 @@ class QuestionRecord:
     meta: bool = True  # False with :no-meta: or quicktakes_meta = False
     answers: str = ""  # where its answer goes, from the :answers: option ("": the config)
     summary: tuple[tuple[str, str], ...] = ()  # its first sentence (see text.summary_parts)
+    no_index: bool = False  # the file asks to be left out of search engines, feeds, lists
 
     def __post_init__(self) -> None:
         self.__setstate__(self.__getstate__())

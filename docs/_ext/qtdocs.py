@@ -1,7 +1,7 @@
 """Directives used only by this documentation site.
 
 * ``quicktakes-config``: the configuration reference, generated from
-  ``sphinxext_quicktakes.config.OPTIONS`` (rST pages only).
+  ``sphinxext_quicktakes.config.OPTIONS`` or another module's ``OPTIONS`` (rST pages only).
 * ``quicktakes-subtypes``: the warning subtypes, generated from
   ``sphinxext_quicktakes.errors.Subtype``; the build fails when a subtype has no meaning
   in :data:`SUBTYPE_MEANINGS` (or a meaning has no subtype) (rST pages only).
@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any, ClassVar
 
@@ -135,11 +136,17 @@ class RstOnlyDirective(SphinxDirective):
 
 
 class ConfigDirective(RstOnlyDirective):
-    """``.. quicktakes-config::``: a ``confval`` entry per option."""
+    """``.. quicktakes-config:: [module]``: a ``confval`` entry per option of the module's
+    ``OPTIONS`` table (default: the extension's own, ``sphinxext_quicktakes.config``)."""
+
+    optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
+        options = OPTIONS
+        if self.arguments:
+            options = importlib.import_module(self.arguments[0]).OPTIONS
         lines: list[str] = []
-        for option in OPTIONS:
+        for option in options:
             lines += [
                 f".. confval:: {option.name}",
                 f"   :type: {_type_text(option)}",

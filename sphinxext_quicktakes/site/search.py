@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from .. import elements
-from ..config import Option, register
+from ..config import Option, register_options
 
 NO_SEARCH = "no-search"  # the class Sphinx's search indexer skips
 
@@ -63,5 +63,5 @@ def trim_search(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def setup_search(app: Sphinx) -> None:
     """Register ``quicktakes_search``."""
-    register(app, OPTIONS)
+    register_options(app, OPTIONS)
     app.connect("doctree-resolved", trim_search)
