@@ -166,6 +166,16 @@ OPTIONS: tuple[Option, ...] = (
         valid=is_text,
     ),
     Option(
+        "quicktakes_subject_folders",
+        "",
+        "env",
+        (str,),
+        "A folder, relative to the source directory (it may lead outside it): a question "
+        "file below it without a subject takes the name of its first sub-folder as subject "
+        "(what quicktakes site does with a bank sorted into folders). Empty: no such rule.",
+        valid=is_text,
+    ),
+    Option(
         "quicktakes_index",
         True,
         "env",

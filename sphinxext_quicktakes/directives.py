@@ -24,7 +24,7 @@ from .export import keep_answer
 from .globs import find
 from .index import index_node
 from .markdown import prepare_answer, uses_mhchem
-from .model import Question, load_question
+from .model import Question, folder_subject, load_question
 from .pages import is_question_page
 from .placement import FALLBACK, FULL, PAGE, QuestionRecord
 from .policy import Policy
@@ -61,21 +61,27 @@ def prepare_loading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
     for docname in docnames:
         if is_question_page(env, docname):
             with contextlib.suppress(QuickTakesError):  # reported by the page
-                load_once(str(env.doc2path(docname)), env.config)
+                load_once(str(env.doc2path(docname)), env.config, str(env.srcdir))
 
 
-def load_once(path: str, config: Any) -> Question:
-    """:func:`load_question`, once per file (and file state) while the build reads."""
+def load_once(path: str, config: Any, srcdir: str) -> Question:
+    """:func:`load_question`, once per file (and file state) while the build reads; a
+    question without a subject below ``quicktakes_subject_folders`` takes its folder's."""
     unescape, limit = config.quicktakes_unescape_newlines, config.quicktakes_max_file_size
+    folders = config.quicktakes_subject_folders
     try:
         stat = os.stat(path)
         state: tuple[Any, ...] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     except OSError:
         state = ()
-    key = (path, state, unescape, limit)
+    key = (path, state, unescape, limit, folders)
     if key not in _loaded:
         try:
-            _loaded[key] = load_question(path, unescape=unescape, max_file_size=limit)
+            question = load_question(path, unescape=unescape, max_file_size=limit)
+            if folders and not question.subject:
+                root = os.path.join(srcdir, folders)
+                question = replace(question, subject=folder_subject(path, root))
+            _loaded[key] = question
         except QuickTakesError as error:
             _loaded[key] = error
     loaded = _loaded[key]
@@ -88,7 +94,7 @@ def load_for_directive(directive: SphinxDirective, path: str) -> Question | None
     """Load a question file for a directive, recording the dependency; warn on failure."""
     directive.env.note_dependency(path)
     try:
-        question = load_once(path, directive.config)
+        question = load_once(path, directive.config, str(directive.env.srcdir))
     except QuickTakesError as error:
         missing = error.subtype is Subtype.MISSING_FILE
         warn_error(error, path, location=directive.get_location() if missing else None)

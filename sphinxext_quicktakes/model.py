@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import stat
 from collections.abc import Mapping
@@ -263,6 +264,13 @@ def _construct(loader: _Loader, node: yaml.Node) -> Any:
                 for key, value in pairs
             }
     return loader.construct_object(node, deep=True)
+
+
+def folder_subject(path: str | Path, root: str | Path) -> str:
+    """The subject a file's place gives it: the first folder of ``path`` below ``root``
+    (``""`` for a file directly in ``root``, or outside it)."""
+    parts = Path(os.path.relpath(path, root)).parts
+    return parts[0] if len(parts) > 1 and parts[0] != os.pardir else ""
 
 
 def load_question(

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -387,3 +388,50 @@ def test_pdf_and_epub_books(tmp_path: Path) -> None:
     with zipfile.ZipFile(out / "book.epub") as epub:
         names = epub.namelist()
         assert any(n.endswith("subjects/ocean-science.xhtml") for n in names), names
+
+
+def test_site_files_with_a_base_url(tmp_path: Path) -> None:
+    """With --base-url: canonical URLs, a sitemap, Atom feeds per subject (a folder's
+    subject included), robots.txt and llms.txt, all without the no_index question."""
+    out, base = tmp_path / "out", "https://course.example/sea/"
+    result = site(
+        str(make_bank(tmp_path)),
+        "-o",
+        str(out),
+        "--theme",
+        "alabaster",
+        "--page-size",
+        "2",
+        "--base-url",
+        base,
+        cache=tmp_path / "cache",
+    )
+    assert result.returncode == 1 and "build succeeded" in result.stdout
+    sitemap = ElementTree.parse(out / "sitemap.xml").getroot()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = {loc.text for loc in sitemap.findall("s:url/s:loc", namespace)}
+    listed_questions = [b for b in BANK if b[1] not in NO_INDEX]
+    for folder, name, *_ in listed_questions:
+        assert f"{base}questions/{folder + '/' if folder else ''}{name[:-3]}.html" in locs
+    assert f"{base}questions/draft.html" not in locs
+    for page in (
+        "index.html",
+        "subjects/ocean-science/index.html",
+        "subjects/ocean-science/page-2.html",
+        "subjects/algebra/index.html",
+    ):
+        assert base + page in locs, page
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ElementTree.parse(out / "atom.xml").getroot()
+    titles = [t.text for t in feed.findall("a:entry/a:title", atom)]
+    newest_first = sorted(listed_questions, key=lambda b: b[3], reverse=True)
+    assert titles == [b[5] for b in newest_first]
+    algebra = ElementTree.parse(out / "feeds" / "algebra.xml").getroot()
+    assert [t.text for t in algebra.findall("a:entry/a:title", atom)] == ["What is a group?"]
+    assert (out / "llms" / "algebra.md").is_file()
+    assert f"Sitemap: {base}sitemap.xml" in (out / "robots.txt").read_text("utf-8")
+    page = html(out / "questions" / "waves.html")
+    assert page.select_one('link[rel="canonical"]')["href"] == f"{base}questions/waves.html"
+    assert page.select_one(".quicktake-byline").get_text().endswith("· Ocean science")
+    groups = html(out / "questions" / "algebra" / "groups.html")
+    assert groups.select_one(".quicktake-byline").get_text().endswith("· algebra")

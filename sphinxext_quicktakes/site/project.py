@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +24,10 @@ from pathlib import Path
 from .. import __version__
 from ..cli import Checked
 from ..globs import escape, posix
+from ..model import folder_subject
 from ..placement import distinct
 from ..selection import order
+from .names import subject_slugs
 
 QUESTIONS_PREFIX = "questions"  # docnames of question pages: questions/<path in the bank>
 SUBJECTS_FOLDER = "subjects"
@@ -68,41 +69,26 @@ class Subject:
         return f"{SUBJECTS_FOLDER}/{self.slug}/{name}"
 
 
-def slug(text: str) -> str:
-    """An ASCII file name for ``text``: letters and digits joined by ``-``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "subject"
-
-
 def subject_of(question: Checked, bank: str) -> str:
-    """The question's subject: its ``subject``, else the first folder of its file in the
-    bank, else :data:`OTHER_SUBJECT`."""
-    if question.subject:
-        return question.subject
-    parts = Path(os.path.relpath(question.path, bank)).parts
-    return parts[0] if len(parts) > 1 else OTHER_SUBJECT
+    """The question's subject: its ``subject``, else its folder in the bank (as the
+    extension does with ``quicktakes_subject_folders``), else :data:`OTHER_SUBJECT`."""
+    return question.subject or folder_subject(question.path, bank) or OTHER_SUBJECT
 
 
 def subjects(questions: Iterable[Checked], bank: str) -> list[Subject]:
-    """The listed questions (not ``no_index``), by subject, each question once per subject,
-    newest first; subjects in alphabetical order, with distinct slugs."""
-    by_name: dict[str, Subject] = {}
+    """The listed questions (not ``no_index``), by subject (case-insensitive), each
+    question once per subject, newest first; subjects in alphabetical order."""
+    by_key: dict[str, Subject] = {}
     for question in questions:
         if question.no_index:
             continue
         name = subject_of(question, bank)
-        by_name.setdefault(name.casefold(), Subject(name, "")).questions.append(question)
-    found = sorted(by_name.values(), key=lambda s: (s.name.casefold(), s.name))
-    taken: set[str] = set()
-    for subject in found:
-        base = candidate = slug(subject.name)
-        number = 2
-        while candidate in taken:
-            candidate, number = f"{base}-{number}", number + 1
-        subject.slug = candidate
-        taken.add(candidate)
+        by_key.setdefault(name.casefold(), Subject(name, "")).questions.append(question)
+    slugs = subject_slugs(by_key)
+    for key, subject in by_key.items():
+        subject.slug = slugs[key]
         subject.questions = order(distinct(subject.questions), "-date")
-    return found
+    return sorted(by_key.values(), key=lambda s: (s.name.casefold(), s.name))
 
 
 def newest(questions: Iterable[Checked], count: int) -> list[Checked]:
@@ -192,7 +178,7 @@ def subject_page(
 def conf_py(options: SiteOptions, questions: Sequence[Checked], bank: str, srcdir: str) -> str:
     pattern = escape(posix(os.path.relpath(bank, srcdir))) + "/**/*.md"
     lines = [
-        *_common_conf(options, questions),
+        *_common_conf(options, questions, bank, srcdir),
         f"quicktakes_pages = {{{QUESTIONS_PREFIX!r}: {pattern!r}}}",
     ]
     if options.base_url:
@@ -201,7 +187,9 @@ def conf_py(options: SiteOptions, questions: Sequence[Checked], bank: str, srcdi
     return "\n".join(lines) + "\n"
 
 
-def _common_conf(options: SiteOptions, questions: Sequence[Checked]) -> list[str]:
+def _common_conf(
+    options: SiteOptions, questions: Sequence[Checked], bank: str, srcdir: str
+) -> list[str]:
     """What the site and the book have in common; the author is the bank's most frequent
     author (nothing here changes with each new question: a changed value would make Sphinx
     read or write every page again)."""
@@ -221,6 +209,7 @@ def _common_conf(options: SiteOptions, questions: Sequence[Checked]) -> list[str
         'suppress_warnings = ["quicktakes.orphan"]',
         f"quicktakes_answers = {options.answers!r}",
         f"quicktakes_search = {options.search!r}",
+        f"quicktakes_subject_folders = {posix(os.path.relpath(bank, srcdir))!r}",
     ]
 
 
@@ -236,13 +225,13 @@ def tex(value: str) -> str:
     return texescape.escape(value, LATEX_ENGINE)
 
 
-def book_conf_py(options: SiteOptions, questions: Sequence[Checked]) -> str:
+def book_conf_py(options: SiteOptions, questions: Sequence[Checked], bank: str, srcdir: str) -> str:
     """The book's configuration: the LaTeX and EPUB builders on chapters of full questions."""
     author = _main_author(questions)
     latex = [f"{BOOK_NAME}.tex", tex(options.title), tex(author)]  # LaTeX markup: escaped
     dates = [q.date for q in questions if q.date]
     lines = [
-        *_common_conf(options, questions),
+        *_common_conf(options, questions, bank, srcdir),
         f"version = release = {max(dates).isoformat() if dates else ''!r}  # the newest question",
         f"latex_documents = [('index', {latex[0]!r}, {latex[1]!r}, {latex[2]!r}, 'manual')]",
         f"latex_engine = {LATEX_ENGINE!r}  # any script in the bank; xindy sorts its index",
@@ -271,7 +260,7 @@ def generate_book(
     found = subjects(questions, bank)
     toctree = "\n".join(f"{SUBJECTS_FOLDER}/{s.slug}" for s in found)
     files = {
-        "conf.py": book_conf_py(options, questions),
+        "conf.py": book_conf_py(options, questions, bank, srcdir),
         "index.md": f"# {text(options.title)}\n\n```{{toctree}}\n:maxdepth: 1\n\n{toctree}\n```\n",
     }
     for subject in found:
