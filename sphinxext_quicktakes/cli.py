@@ -289,6 +289,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     if args.command == "site":
         from .site.command import run
 
+        args.argv = list(sys.argv[1:] if argv is None else argv)  # for --serve's rebuilds
         return run(args, out, sys.stderr)
     files = list(question_files(args.paths, args.exclude))
     progress = Progress(len(files) if args.format == "text" else 0, sys.stderr)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -435,3 +438,73 @@ def test_site_files_with_a_base_url(tmp_path: Path) -> None:
     assert page.select_one(".quicktake-byline").get_text().endswith("· Ocean science")
     groups = html(out / "questions" / "algebra" / "groups.html")
     assert groups.select_one(".quicktake-byline").get_text().endswith("· algebra")
+
+
+def test_serve_rebuilds_when_a_question_file_is_added(tmp_path: Path) -> None:
+    """--serve builds, serves on localhost and, when a file with a new subject appears,
+    regenerates the pages and rebuilds (sphinx-autobuild)."""
+    bank = make_bank(tmp_path)
+    (bank / "broken.md").unlink()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sphinxext_quicktakes",
+            "site",
+            str(bank),
+            "-o",
+            str(tmp_path / "out"),
+            "--theme",
+            "alabaster",
+            "--serve",
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "QUICKTAKES_CACHE_DIR": str(tmp_path / "cache")},
+        start_new_session=True,
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 120
+        address = None
+        while address is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", line)
+            address = found.group(1) if found else None
+        assert address is not None, "".join(lines)
+        while "Ocean science" not in fetch(f"{address}/index.html"):  # the server starts
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        (bank / "comets.md").write_text(
+            question_file(
+                807, "2024-07-07", "Astronomy", "What is a comet?", "Ice.", "Dust.", False
+            ),
+            "utf-8",
+        )
+        while time.monotonic() < deadline:
+            if "Astronomy" in fetch(f"{address}/index.html"):
+                break
+            time.sleep(1)
+        home = html_text(fetch(f"{address}/index.html"))
+        assert "Astronomy" in home.select_one("table").get_text()
+        assert "What is a comet?" in fetch(f"{address}/questions/comets.html")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def html_text(text: str) -> BeautifulSoup:
+    return BeautifulSoup(text, "html.parser")

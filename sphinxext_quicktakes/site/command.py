@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import os
+import shlex
 import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -59,6 +63,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--pdf", action="store_true", help="also a PDF book, one chapter per subject (LaTeX)"
     )
     parser.add_argument("--epub", action="store_true", help="also an EPUB book")
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="build, serve on localhost and rebuild when a file changes (sphinx-autobuild)",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="--serve's port (default: 8000)")
+    parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--eject",
         metavar="DIR",
@@ -147,6 +158,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     srcdir = cache / "src"
     generate(questions, bank, srcdir, options).write(srcdir)
+    if args.prepare_only:  # --serve's step before each rebuild
+        return 0
+    if args.serve:
+        return serve(args, bank, srcdir, cache / "doctrees", output, err)
     status = build(srcdir, cache / "doctrees", output, "html", args.jobs)
     books = []
     if args.pdf or args.epub:
@@ -164,6 +179,31 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if status == 0:
         out.write(summary(output, len(questions), broken, books))
     return 1 if status or broken else 0
+
+
+def serve(
+    args: argparse.Namespace, bank: str, srcdir: Path, doctrees: Path, output: str, err: TextIO
+) -> int:
+    """Build, serve on localhost and rebuild when a question file changes: sphinx-autobuild,
+    which runs this command with ``--prepare-only`` before each build (new files, new
+    subjects, changed dates give new list pages)."""
+    if importlib.util.find_spec("sphinx_autobuild") is None:
+        err.write(
+            "quicktakes site: --serve needs sphinx-autobuild: "
+            "pip install 'sphinxext-quicktakes[site]'\n"
+        )
+        return 2
+    prepare = [sys.executable, "-m", "sphinxext_quicktakes", *args.argv, "--prepare-only"]
+    command = [
+        sys.executable, "-m", "sphinx_autobuild", str(srcdir), output,
+        "-d", str(doctrees), "-j", str(args.jobs),
+        "--watch", bank, "--pre-build", shlex.join(prepare),
+        "--host", "127.0.0.1", "--port", str(args.port),
+    ]  # fmt: skip
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 130
 
 
 def book(srcdir: Path, builddir: Path, target: str, jobs: int) -> int:
