@@ -214,7 +214,7 @@ def question_nodes(
     named = title if isinstance(title, nodes.rubric) else container
     directive.add_name(named)
     if config.quicktakes_index and kind != FALLBACK:
-        container.append(index_node(question, anchor))
+        container.append(index_node(question, anchor, kind))
 
     source = AnswerSource(
         path=question.path,

@@ -16,7 +16,7 @@ from sphinx import addnodes
 
 from . import compat
 from .domain import get_domain
-from .placement import FALLBACK
+from .placement import FALLBACK, PAGE, QuestionRecord
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -38,25 +38,43 @@ class Indexed(Protocol):
     def subject(self) -> str: ...
 
 
+def _terms(question: Indexed) -> list[str]:
+    terms = [*question.keywords, *([question.subject] if question.subject else [])]
+    return [term.replace(";", ",") for term in terms]
+
+
 def index_entries(question: Indexed, anchor: str) -> list[IndexEntry]:
     """The question under each of its keywords and its subject."""
     heading = question.heading.replace(";", ",")
-    terms = [*question.keywords, *([question.subject] if question.subject else [])]
-    return [("single", f"{term.replace(';', ',')}; {heading}", anchor, "", None) for term in terms]
+    return [("single", f"{term}; {heading}", anchor, "", None) for term in _terms(question)]
 
 
-def index_node(question: Indexed, anchor: str) -> addnodes.index:
-    """The ``index`` node a full rendering of the question carries."""
-    return addnodes.index(entries=index_entries(question, anchor))
+def search_entries(question: Indexed, anchor: str, kind: str) -> list[IndexEntry]:
+    """What the HTML search index holds of them: the keywords and the subject (a heading
+    is searched as a title already; as an index entry it would be held twice), leading to
+    the top of a question's own page (its anchor, once per entry, weighs on a big bank)."""
+    target = "" if kind == PAGE else anchor
+    return [("single", term, target, "", None) for term in _terms(question)]
+
+
+def index_node(question: Indexed, anchor: str, kind: str) -> addnodes.index:
+    """The ``index`` node a full rendering (``kind``) of the question carries."""
+    node = addnodes.index(entries=index_entries(question, anchor))
+    node["quicktakes_search"] = search_entries(question, anchor, kind)
+    return node
+
+
+def _indexed(env: BuildEnvironment, docname: str) -> list[QuestionRecord]:
+    """The questions shown in ``docname`` that put entries in its doctree."""
+    if not env.config.quicktakes_index:
+        return []
+    page = get_domain(env).pages.get(docname)
+    return [r for r in page.questions if r.kind != FALLBACK] if page else []
 
 
 def _entries_of(env: BuildEnvironment, docname: str) -> list[IndexEntry]:
     """The index entries the questions shown in ``docname`` put in its doctree."""
-    if not env.config.quicktakes_index:
-        return []
-    page = get_domain(env).pages.get(docname)
-    records = page.questions if page else []
-    return [e for r in records if r.kind != FALLBACK for e in index_entries(r, r.anchor)]
+    return [e for r in _indexed(env, docname) for e in index_entries(r, r.anchor)]
 
 
 def _index_domain_entries(env: BuildEnvironment) -> dict[str, list[IndexEntry]]:
@@ -80,20 +98,29 @@ def restore_entries(app: Sphinx, builder: Builder) -> None:
     the pages written in this build are indexed again as they are written)."""
     env = app.env
     domain_entries = _index_domain_entries(env)
-    for docname in get_domain(env).pages:
+    searched = compat.search_index_entries(env)
+    for docname in sorted(env.all_docs):
+        entries = domain_entries.get(docname, [])
         ours = _entries_of(env, docname)
-        if not ours:
-            continue
-        entries = domain_entries.setdefault(docname, [])
         for entry in ours:  # once, however often writing starts in this process
             if entry in entries:
                 entries.remove(entry)
-        entries.extend(ours)
-    searched = compat.search_index_entries(env)
-    if searched is not None:
-        for docname, entries in domain_entries.items():
-            if docname in env.all_docs:
-                searched[docname] = compat.searchable_index_entries(entries)
+        indexed = _indexed(env, docname)
+        search = [e for r in indexed for e in search_entries(r, r.anchor, r.kind)]
+        if searched is not None and (entries or search):
+            searched[docname] = compat.searchable_index_entries([*entries, *search])
+        if ours:
+            domain_entries.setdefault(docname, entries).extend(ours)
+
+
+def search_only_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``, HTML: the search index gets :func:`search_entries` from the
+    question index nodes (the HTML index is made from the index domain, not the nodes)."""
+    if app.builder.format != "html":
+        return
+    for node in doctree.findall(addnodes.index):
+        if "quicktakes_search" in node:
+            node["entries"] = node["quicktakes_search"]
 
 
 def setup_index(app: Sphinx) -> None:
@@ -101,3 +128,4 @@ def setup_index(app: Sphinx) -> None:
     # after the index domain has collected the page's entries (a transform, before this)
     app.connect("doctree-read", forget_entries)
     app.connect("write-started", restore_entries)
+    app.connect("doctree-resolved", search_only_terms)

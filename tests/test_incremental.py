@@ -208,6 +208,8 @@ def test_index_entries_survive_incremental_and_parallel_builds(tmp_path: Path) -
     searched = _search_entries(outdir)
     assert searched["own entry"] == [("a", "index-0", False)]
     assert searched["physics"] == [("b", "quicktake-900002", False)]  # maxwell.md
+    # the search holds keywords and subjects; headings are searched as titles
+    assert not [term for term in searched if term.startswith("what does gauss")]
     assert any("Own entry|a.html#index-0" in t for t in first)
     assert sum("a.html#quicktake-900001" in t for t in first) >= 3  # keywords and subject
     assert any("b.html#quicktake-" in t for t in first)

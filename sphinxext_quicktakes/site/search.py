@@ -1,10 +1,9 @@
 """What of each question the HTML search index holds: ``quicktakes_search``.
 
-``"full"``: everything on the page. ``"titles"``: the headings, the question and the first
-paragraph of each answer; the rest of an answer is marked ``no-search``, which Sphinx's
-indexer skips (keywords and subjects stay searchable through the general index entries,
-which the search index also holds). A bank of tens of thousands of answers then gives a
-``searchindex.js`` small enough for a phone.
+``"full"``: everything on the page. ``"titles"``: the question's heading, the question and
+the first paragraph of its answer; the rest of the answer (its sub-headings too) is marked
+``no-search``, which Sphinx's indexer skips. Keywords and subjects stay searchable through
+the index entries, which the search index also holds.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ OPTIONS = (
         "html",
         (str,),
         "What the HTML search index holds of each question: 'full' (everything) or "
-        "'titles' (headings, the question, the first paragraph of the answer).",
+        "'titles' (the heading, the question, the first paragraph of the answer).",
         choices=("full", "titles"),
     ),
 )
@@ -37,15 +36,14 @@ def _has_paragraph(node: nodes.Element) -> bool:
 
 
 def _keep_first_paragraph(answer: Iterable[nodes.Node], met: bool = False) -> bool:
-    """Mark every part of ``answer`` but its first paragraph and its headings; whether
-    the first paragraph has been met (``met``: before ``answer``)."""
+    """Mark every part of ``answer`` but its first paragraph; whether the first paragraph
+    has been met (``met``: before ``answer``)."""
     for node in answer:
-        if not isinstance(node, nodes.Element) or isinstance(node, nodes.title):
+        if not isinstance(node, nodes.Element):
             continue
         if not met and isinstance(node, nodes.paragraph):
             met = True
-        elif isinstance(node, nodes.section) or (not met and _has_paragraph(node)):
-            # a section keeps its heading; a box holding the first paragraph keeps it
+        elif not met and _has_paragraph(node):  # a section or box holding it: look inside
             met = _keep_first_paragraph(node.children, met)
         else:
             node["classes"].append(NO_SEARCH)
