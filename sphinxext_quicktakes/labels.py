@@ -57,6 +57,71 @@ def omitted() -> str:
     return str(_("The answer is not part of this edition."))
 
 
+# -- the pages ``quicktakes site`` generates (outside Sphinx: see use_language) -----------
+
+
+def use_language(language: str) -> None:
+    """Translate the labels into ``language`` outside a Sphinx build (``quicktakes site``
+    writes its pages before Sphinx runs)."""
+    locale.translators.pop(("general", CATALOG), None)
+    locale.init([LOCALE_DIR], language, CATALOG)
+
+
+def count(number: int, one: str, many: str) -> str:
+    return (one if number == 1 else many) % f"{number:,}"
+
+
+def questions_count(number: int) -> str:
+    """``1 question``, ``12 questions``."""
+    return count(number, str(_("%s question")), str(_("%s questions")))
+
+
+def subjects_count(number: int) -> str:
+    """``1 subject``, ``5 subjects``."""
+    return count(number, str(_("%s subject")), str(_("%s subjects")))
+
+
+def questions_in_subjects(questions: int, subjects: int) -> str:
+    """The home page's summary: ``13 questions in 5 subjects.``"""
+    text = str(_("%(questions)s in %(subjects)s."))
+    return text % {"questions": questions_count(questions), "subjects": subjects_count(subjects)}
+
+
+def newest_first(questions: int) -> str:
+    """A subject page's summary: ``4 questions, newest first.``"""
+    return str(_("%s, newest first.")) % questions_count(questions)
+
+
+def page_of(subject: str, number: int, total: int) -> str:
+    """The title of a subject's later pages: ``Physics (page 2 of 3)``."""
+    text = str(_("%(subject)s (page %(number)s of %(total)s)"))
+    return text % {"subject": subject, "number": number, "total": total}
+
+
+def subjects_heading() -> str:
+    return str(_("Subjects"))
+
+
+def subject_column() -> str:
+    return str(_("Subject"))
+
+
+def questions_column() -> str:
+    return str(_("Questions"))
+
+
+def newest_heading() -> str:
+    return str(_("Newest questions"))
+
+
+def previous_page() -> str:
+    return str(_("Previous"))
+
+
+def next_page() -> str:
+    return str(_("Next"))
+
+
 def project_catalogs(app: Sphinx, config: Config) -> None:
     """The project's own ``sphinxext_quicktakes`` catalogs (``locale_dirs``) first, the
     shipped one as their fallback: Sphinx looks for an extension's catalog only where the

@@ -508,3 +508,30 @@ def fetch(url: str) -> str:
 
 def html_text(text: str) -> BeautifulSoup:
     return BeautifulSoup(text, "html.parser")
+
+
+def test_pages_in_the_site_language(tmp_path: Path) -> None:
+    bank = make_bank(tmp_path)
+    out = tmp_path / "out"
+    result = site(
+        str(bank),
+        "-o",
+        str(out),
+        "--theme",
+        "alabaster",
+        "--page-size",
+        "2",
+        "--language",
+        "fr",
+        cache=tmp_path / "cache",
+    )
+    assert result.returncode == 1 and "build succeeded" in result.stdout
+    home = html(out / "index.html")
+    assert [h.get_text().rstrip("¶") for h in home.select("h2")] == [
+        "Matières",
+        "Questions les plus récentes",
+    ]
+    assert "5 questions dans 3 matières." in home.get_text()
+    second = html(out / "subjects" / "ocean-science" / "page-2.html")
+    assert second.select_one("h1").get_text().rstrip("¶") == "Ocean science (page 2 sur 2)"
+    assert "← Précédente" in second.select_one(".quicktakes-pagination").get_text()

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, labels
 from ..cli import Checked
 from ..globs import escape, posix
 from ..model import folder_subject
@@ -31,7 +31,6 @@ from .names import subject_slugs
 
 QUESTIONS_PREFIX = "questions"  # docnames of question pages: questions/<path in the bank>
 SUBJECTS_FOLDER = "subjects"
-OTHER_SUBJECT = "Other"
 DEFAULT_THEME = "furo"  # installed by the ``site`` extra
 FALLBACK_THEME = "alabaster"  # always there with Sphinx
 
@@ -71,8 +70,9 @@ class Subject:
 
 def subject_of(question: Checked, bank: str) -> str:
     """The question's subject: its ``subject``, else its folder in the bank (as the
-    extension does with ``quicktakes_subject_folders``), else :data:`OTHER_SUBJECT`."""
-    return question.subject or folder_subject(question.path, bank) or OTHER_SUBJECT
+    extension does with ``quicktakes_subject_folders``), else "Other" (as the site files
+    name it, in the site's language)."""
+    return question.subject or folder_subject(question.path, bank) or labels.other_subject()
 
 
 def subjects(questions: Iterable[Checked], bank: str) -> list[Subject]:
@@ -119,10 +119,6 @@ def collection(paths: Sequence[str], page_dir: str) -> str:
     return f"```{{quicktakes}}\n:display: list\n:sort: -date\n{lines}\n```\n"
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"
-
-
 def pagination(subject: Subject, number: int, total: int) -> str:
     """Numbered links to the subject's pages, with previous and next."""
     if total <= 1:
@@ -134,12 +130,12 @@ def pagination(subject: Subject, number: int, total: int) -> str:
 
     parts = []
     if number > 1:
-        parts.append(link("← Previous", number - 1))
+        parts.append(link(f"← {text(labels.previous_page())}", number - 1))
     parts += [
         f"**{page}**" if page == number else link(str(page), page) for page in range(1, total + 1)
     ]
     if number < total:
-        parts.append(link("Next →", number + 1))
+        parts.append(link(f"{text(labels.next_page())} →", number + 1))
     return "```{container} quicktakes-pagination\n" + " · ".join(parts) + "\n```\n"
 
 
@@ -151,13 +147,15 @@ def home_page(title: str, found: Sequence[Subject], latest: Sequence[str], srcdi
     toctree = "\n".join(s.docname(1) for s in found)
     out = [
         f"# {text(title)}\n",
-        f"{_count(total, 'question', 'questions')} in "
-        f"{_count(len(found), 'subject', 'subjects')}.\n",
+        text(labels.questions_in_subjects(total, len(found))) + "\n",
     ]
     if found:
-        out.append(f"## Subjects\n\n| Subject | Questions |\n|---|--:|\n{rows}\n")
+        out.append(
+            f"## {text(labels.subjects_heading())}\n\n| {text(labels.subject_column())} | "
+            f"{text(labels.questions_column())} |\n|---|--:|\n{rows}\n"
+        )
     if latest:
-        out.append("## Newest questions\n\n" + collection(latest, srcdir))
+        out.append(f"## {text(labels.newest_heading())}\n\n" + collection(latest, srcdir))
     out.append(f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{toctree}\n```\n")
     return "\n".join(out)
 
@@ -166,8 +164,8 @@ def subject_page(
     subject: Subject, number: int, total: int, page: Sequence[Checked], srcdir: str
 ) -> str:
     nav = pagination(subject, number, total)
-    heading = text(subject.name) + (f" (page {number} of {total})" if number > 1 else "")
-    count = _count(len(subject.questions), "question", "questions") + ", newest first."
+    heading = text(labels.page_of(subject.name, number, total) if number > 1 else subject.name)
+    count = text(labels.newest_first(len(subject.questions)))
     body = collection([q.path for q in page], os.path.join(srcdir, SUBJECTS_FOLDER, subject.slug))
     front = "---\norphan: true\n---\n\n" if number > 1 else ""
     return "\n".join(
@@ -203,6 +201,7 @@ def _common_conf(
         f"html_theme = {options.theme!r}",
         "html_title = project",
         "html_copy_source = False",
+        "html_split_index = True  # a page per letter: a bank has tens of thousands of entries",
         "html_show_sourcelink = False",
         'exclude_patterns = ["_build"]',
         "# no_index questions have pages that no list links to, by design",
@@ -257,6 +256,7 @@ def generate_book(
 ) -> Project:
     """A book of ``questions``: one chapter per subject (for ``--pdf`` and ``--epub``)."""
     bank, srcdir = os.path.abspath(bank), os.path.abspath(srcdir)
+    labels.use_language(options.language)
     found = subjects(questions, bank)
     toctree = "\n".join(f"{SUBJECTS_FOLDER}/{s.slug}" for s in found)
     files = {
@@ -300,6 +300,7 @@ def generate(
 ) -> Project:
     """The project for ``questions`` (loaded from ``bank``) as it would be in ``srcdir``."""
     bank, srcdir = os.path.abspath(bank), os.path.abspath(srcdir)
+    labels.use_language(options.language)
     found = subjects(questions, bank)
     latest = [q.path for q in newest(questions, options.newest)]
     files = {
