@@ -9,10 +9,16 @@ back from the records when writing starts, so the environment does not carry the
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sphinx import addnodes
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import CONFIG_OK
+from sphinx.util import logging
 
 from . import compat
 from .domain import get_domain
@@ -23,6 +29,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
 
 IndexEntry = tuple[str, str, str, str, str | None]
 
@@ -123,9 +131,62 @@ def search_only_terms(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             node["entries"] = node["quicktakes_search"]
 
 
+GENINDEX_STATE = "quicktakes-genindex.state"  # beside the doctrees
+
+
+def general_index_state(builder: Builder) -> str:
+    """A fingerprint of what the general index pages show: the entries, the navigation
+    (toctrees and their titles), the builder, the split setting and the templates."""
+    env = builder.env
+    entries = sorted(_index_domain_entries(env).items())
+    shown = {env.config.root_doc, *env.toctree_includes}
+    shown.update(d for children in env.toctree_includes.values() for d in children)
+    titles = sorted((d, env.titles[d].astext()) for d in shown if d in env.titles)
+    navigation = sorted(env.toctree_includes.items())
+    templates = getattr(getattr(builder, "templates", None), "newest_template_mtime", None)
+    parts = (
+        builder.name,
+        env.config.html_split_index,
+        entries,
+        navigation,
+        titles,
+        templates() if templates else 0,
+    )
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+
+
+def write_general_index_when_changed(app: Sphinx) -> None:
+    """``builder-inited``: the HTML builders write the general index only when what it
+    shows changed, or a setting did (Sphinx writes it on every build: with the entries of
+    tens of thousands of questions, that is most of a build with nothing to do)."""
+    builder = app.builder
+    write = getattr(builder, "write_genindex", None)
+    if write is None or not isinstance(builder, StandaloneHTMLBuilder):
+        return
+
+    def write_genindex() -> None:
+        state_file = Path(builder.doctreedir, GENINDEX_STATE)
+        state = general_index_state(builder)
+        unchanged = (
+            builder.env.config_status == CONFIG_OK
+            and state_file.is_file()
+            and state_file.read_text("utf-8") == state
+            and Path(builder.outdir, "genindex" + builder.out_suffix).is_file()
+        )
+        if unchanged:
+            logger.info("genindex (unchanged) ", nonl=True)
+            return
+        write()
+        state_file.write_text(state, "utf-8")
+
+    builder.write_genindex = write_genindex  # type: ignore[method-assign]
+
+
 def setup_index(app: Sphinx) -> None:
-    """Keep question index entries out of the pickled environment."""
+    """Question index entries: out of the pickled environment, keywords and subjects in
+    the search index, the general index written when it changes."""
     # after the index domain has collected the page's entries (a transform, before this)
     app.connect("doctree-read", forget_entries)
     app.connect("write-started", restore_entries)
     app.connect("doctree-resolved", search_only_terms)
+    app.connect("builder-inited", write_general_index_when_changed)

@@ -232,3 +232,44 @@ def test_index_entries_survive_incremental_and_parallel_builds(tmp_path: Path) -
 
     sphinx_build(srcdir, tmp_path / "parallel", "-E", "-j", "2")
     assert _index_terms(tmp_path / "parallel") == first
+
+
+def test_general_index_written_only_when_it_changes(tmp_path: Path) -> None:
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
+        "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
+        "b.rst": "B\n=\n\n.. quicktake:: questions/good/maxwell.md\n",
+    }
+    srcdir, outdir = tmp_path / "src", tmp_path / "out"
+    write_project(srcdir, pages)
+    genindex = outdir / "genindex.html"
+    first = sphinx_build(srcdir, outdir)
+    assert "genindex (unchanged)" not in first
+    written = genindex.stat().st_mtime_ns
+    assert "tonicity" in genindex.read_text("utf-8")
+
+    again = sphinx_build(srcdir, outdir)  # nothing changed
+    assert "genindex (unchanged)" in again
+    assert genindex.stat().st_mtime_ns == written
+
+    touch_later(srcdir / "questions" / "good" / "maxwell.md")  # the byline: not the index
+    assert "genindex (unchanged)" in sphinx_build(srcdir, outdir)
+    assert genindex.stat().st_mtime_ns == written
+
+    osmosis = srcdir / "questions" / "good" / "osmosis.md"
+    osmosis.write_text(osmosis.read_text("utf-8").replace("tonicity", "turgor"), "utf-8")
+    changed = sphinx_build(srcdir, outdir)
+    assert "genindex (unchanged)" not in changed
+    text = genindex.read_text("utf-8")
+    assert "turgor" in text and "tonicity" not in text
+
+    (srcdir / "b.rst").write_text("Bee\n===\n\n.. quicktake:: questions/good/maxwell.md\n")
+    assert "genindex (unchanged)" not in sphinx_build(srcdir, outdir)  # a title changed
+    assert ">Bee<" in genindex.read_text("utf-8")  # in the navigation
+
+    genindex.unlink()
+    sphinx_build(srcdir, outdir)
+    assert genindex.is_file()
+    fresh = tmp_path / "fresh"
+    sphinx_build(srcdir, fresh, "-E")
+    assert (fresh / "genindex.html").read_text("utf-8") == genindex.read_text("utf-8")
