@@ -245,13 +245,15 @@ class QuickTakesDomain(Domain):
         return [] if refnode is None else [("quicktakes:question", refnode)]
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        """Questions for ``objects.inv`` (intersphinx): by id, and by slug (not searched)."""
+        """Questions for ``objects.inv`` (intersphinx), by id and by slug; not for the
+        search (priority -1): a question is found by its text, and an id as a result says
+        nothing (a bank's search index would carry every heading once more)."""
         seen: set[str] = set()
         for place in self.where().by_preference:
             if place.kind == FALLBACK or place.key in seen:
                 continue
             seen.add(place.key)
-            yield place.key, place.heading, "question", place.docname, place.anchor, 1
+            yield place.key, place.heading, "question", place.docname, place.anchor, -1
             if place.id and place.slug and place.slug != place.id:
                 yield place.slug, place.heading, "question", place.docname, place.anchor, -1
 
