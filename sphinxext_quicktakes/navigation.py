@@ -42,11 +42,12 @@ def _places(domain: QuickTakesDomain) -> dict[str, Place]:
     where = domain.where()
     found: dict[str, Place] = {}
     for docname in domain.reading_order():
-        pages: list[str] = []
+        listed: dict[str, None] = {}  # in list order, each page once
         for key in domain.listings.get(docname, []):
             place = where.find(key)
-            if place is not None and place.kind == PAGE and place.docname not in pages:
-                pages.append(place.docname)
+            if place is not None and place.kind == PAGE:
+                listed.setdefault(place.docname)
+        pages = list(listed)
         for index, page in enumerate(pages):
             if page in found or env.files_to_rebuild.get(page):  # a toctree lists it
                 continue
