@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import TreeSampler  # noqa: E402
+from bench import TreeSampler
 
 SUBJECT_NAMES = [f"Subject {n:02d}" for n in range(100)]
 
