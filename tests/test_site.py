@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import zipfile
@@ -467,15 +468,16 @@ def test_serve_rebuilds_when_a_question_file_is_added(tmp_path: Path) -> None:
         start_new_session=True,
     )
     lines: list[str] = []
+    assert proc.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")))
+    reader.start()  # a thread: a silent server must not block the test
     try:
-        assert proc.stdout is not None
         deadline = time.monotonic() + 120
         address = None
         while address is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            lines.append(line)
-            found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", line)
+            found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", "".join(lines))
             address = found.group(1) if found else None
+            time.sleep(0.2)
         assert address is not None, "".join(lines)
         while "Ocean science" not in fetch(f"{address}/index.html"):  # the server starts
             assert time.monotonic() < deadline
@@ -496,6 +498,7 @@ def test_serve_rebuilds_when_a_question_file_is_added(tmp_path: Path) -> None:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+        reader.join(timeout=30)
 
 
 def fetch(url: str) -> str:

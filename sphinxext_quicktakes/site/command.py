@@ -200,8 +200,8 @@ def serve(
         "--watch", bank, "--pre-build", shlex.join(prepare),
         "--host", "127.0.0.1", "--port", str(args.port),
     ]  # fmt: skip
-    try:
-        return subprocess.call(command)
+    try:  # unbuffered: its progress and address show at once, also through a pipe
+        return subprocess.call(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     except KeyboardInterrupt:
         return 130
 
