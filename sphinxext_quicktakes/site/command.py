@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..cli import Problem, Progress, question_files, scan
+from ..policy import inside
 from .project import BOOK_NAME, DEFAULT_THEME, FALLBACK_THEME, SiteOptions, generate, generate_book
 
 CACHE_VARIABLE = "QUICKTAKES_CACHE_DIR"
@@ -141,7 +142,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.eject:
         target = os.path.abspath(args.eject)
-        if _inside(target, bank):
+        if inside(target, [bank]):
             err.write("quicktakes site: --eject must not write into the question folder\n")
             return 2
         generate(questions, bank, target, options).write(target)
@@ -153,7 +154,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     output = os.path.abspath(args.output)
     cache = cache_dir(bank, output)
-    if _inside(output, bank) or _inside(str(cache), bank):
+    if inside(output, [bank]) or inside(str(cache), [bank]):
         err.write("quicktakes site: the output and the cache must be outside the question folder\n")
         return 2
     srcdir = cache / "src"
@@ -232,9 +233,3 @@ def summary(output: str, questions: int, broken: int, books: Sequence[str] = ())
     if broken:
         lines.append(f"{broken} broken file{'s' * (broken != 1)} left out (see above)")
     return "\n".join(lines) + "\n"
-
-
-def _inside(path: str, folder: str) -> bool:
-    """Whether ``path`` is ``folder`` or below it."""
-    path, folder = os.path.realpath(path), os.path.realpath(folder)
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

@@ -114,9 +114,10 @@ def file_lines(paths: Iterable[str], page_dir: str) -> list[str]:
     return [escape(posix(os.path.relpath(p, page_dir))) for p in paths]
 
 
-def collection(paths: Sequence[str], page_dir: str) -> str:
+def collection(paths: Sequence[str], page_dir: str, display: str = "list") -> str:
+    """A ``quicktakes`` directive showing ``paths`` newest first."""
     lines = "\n".join(file_lines(paths, page_dir))
-    return f"```{{quicktakes}}\n:display: list\n:sort: -date\n{lines}\n```\n"
+    return f"```{{quicktakes}}\n:display: {display}\n:sort: -date\n{lines}\n```\n"
 
 
 def pagination(subject: Subject, number: int, total: int) -> str:
@@ -247,8 +248,8 @@ def _main_author(questions: Sequence[Checked]) -> str:
 
 def chapter(subject: Subject, srcdir: str) -> str:
     """One subject in full, newest first."""
-    lines = "\n".join(file_lines([q.path for q in subject.questions], srcdir))
-    return f"# {text(subject.name)}\n\n```{{quicktakes}}\n:sort: -date\n{lines}\n```\n"
+    paths = [q.path for q in subject.questions]
+    return f"# {text(subject.name)}\n\n" + collection(paths, srcdir, display="full")
 
 
 def generate_book(
