@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import pickle
 import re
@@ -68,6 +69,12 @@ def make_pdf(outdir: Path) -> subprocess.CompletedProcess[str]:
         errors="replace",
         timeout=900,
     )
+
+
+def search_index(outdir: Path) -> dict[str, Any]:
+    """The data of a build's ``searchindex.js`` (``Search.setIndex({...})``)."""
+    text = (outdir / "searchindex.js").read_text("utf-8")
+    return dict(json.loads(text[text.index("(") + 1 : text.rindex(")")]))
 
 
 def pdf_text(outdir: Path, *, layout: bool = True, name: str = "test.pdf") -> str:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import pickle
 import re
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from . import conftest
-from .conftest import write_project
+from .conftest import search_index, write_project
 
 
 def sphinx_build(srcdir: Path, outdir: Path, *args: str) -> str:
@@ -185,8 +184,7 @@ def _index_terms(outdir: Path) -> list[str]:
 
 def _search_entries(outdir: Path) -> dict[str, object]:
     """The index entries of ``searchindex.js``, with their pages' names."""
-    text = (outdir / "searchindex.js").read_text("utf-8")
-    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    data = search_index(outdir)
     names = data["docnames"]
     return {
         term: sorted((names[doc], anchor, main) for doc, anchor, main in found)

@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.search.en import SearchEnglish
 
-from .conftest import pdf_text, sphinx_build
+from .conftest import pdf_text, search_index, sphinx_build
 
 # (folder, file, id, date, subject, heading, first paragraph, second paragraph)
 BANK = [
@@ -140,9 +140,7 @@ def listed(page: Path) -> list[str]:
 
 
 def search_words(out: Path) -> set[str]:
-    text = (out / "searchindex.js").read_text("utf-8")
-    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
-    return set(data["terms"])
+    return set(search_index(out)["terms"])
 
 
 def stem(word: str) -> str:
