@@ -120,13 +120,18 @@ def make_bank(root: Path) -> Path:
     return bank
 
 
+def site_env(cache: Path) -> dict[str, str]:
+    """The command's environment: its own cache, and no colour (Sphinx colours its output
+    when CI is set, and the tests read that output)."""
+    return {**os.environ, "QUICKTAKES_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+
+
 def site(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QUICKTAKES_CACHE_DIR": str(cache)}
     return subprocess.run(
         [sys.executable, "-m", "sphinxext_quicktakes", "site", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=site_env(cache),
     )
 
 
@@ -462,7 +467,7 @@ def test_serve_rebuilds_when_a_question_file_is_added(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "QUICKTAKES_CACHE_DIR": str(tmp_path / "cache")},
+        env=site_env(tmp_path / "cache"),
         start_new_session=True,
     )
     lines: list[str] = []
