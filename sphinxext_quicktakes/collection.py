@@ -253,10 +253,11 @@ class PruneFallbacks(SphinxPostTransform):
     default_priority = 5  # before references are resolved
 
     def run(self, **kwargs: Any) -> None:
-        where = get_domain(self.env).where()
+        domain = get_domain(self.env)
+        where = domain.where()
         for pending in list(self.document.findall(elements.pending_summary)):
             place = where.find(pending["key"])
-            parts = place.summary if place is not None else ()
+            parts = domain.details(place).summary if place is not None else ()
             if parts:
                 paragraph = nodes.paragraph("", "", *summary_from_parts(parts))
                 paragraph["classes"] = pending["classes"]

@@ -18,6 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import elements, labels
 from .compat import host_renderer
 from .config import ANSWER_MODES
+from .details import Details, note_details
 from .domain import get_domain
 from .errors import QuickTakesError, Subtype
 from .export import keep_answer
@@ -265,21 +266,24 @@ def question_nodes(
             heading=question.heading,
             question=question.question,
             subject=question.subject,
-            keywords=question.keywords,
             date=question.date.isoformat() if question.date else "",
             author=question.author,
-            description=question.description,
-            seo_title=question.seo_title,
-            # only a page without seo.page_description needs one
-            auto_description="" if question.description else description(answer),
             digest=question.answer_digest,
             path=question.path,
             meta=meta and config.quicktakes_meta,
             answers=container["answers"],
-            summary=summary_parts(summary(answer)),
             no_index=question.no_index,
         )
     )
+    details = Details(
+        keywords=question.keywords,
+        description=question.description,
+        seo_title=question.seo_title,
+        # only a page without seo.page_description needs one
+        auto_description="" if question.description else description(answer),
+        summary=summary_parts(summary(answer)),
+    )
+    note_details(env, anchor, details)
     keep_answer(env, anchor, markdown, plain_text(answer))  # for quicktakes.json
     page = domain.page(env.docname)
     page.mhchem = page.mhchem or uses_mhchem(markdown)

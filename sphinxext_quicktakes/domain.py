@@ -23,6 +23,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from . import compat
+from .details import DetailsReader, details_file, keep_details
 from .errors import Subtype
 from .globs import Found, find
 from .placement import FALLBACK, Placements, QuestionRecord
@@ -94,7 +95,7 @@ class QuickTakesDomain(Domain):
         "answer_pages": {},  # docname -> True: it has a quicktakes-answers directive
         "listings": {},  # docname -> keys of the questions its list entries link to, in order
     }
-    data_version = 9
+    data_version = 10
 
     @property
     def placements(self) -> list[QuestionRecord]:
@@ -126,6 +127,14 @@ class QuickTakesDomain(Domain):
         return self.data["listings"]
 
     _derived: dict[str, Any] | None = None  # see derived()
+    _details: DetailsReader | None = None
+
+    @property
+    def details(self) -> DetailsReader:
+        """The details of a recorded question (kept beside the doctrees)."""
+        if self._details is None:
+            self._details = DetailsReader(self.env.doctreedir)
+        return self._details
 
     def derived(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()``, once until the questions or the toctrees change: what is
@@ -156,6 +165,8 @@ class QuickTakesDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.refresh()
+        self.details.forget(docname)
+        details_file(self.env.doctreedir, docname).unlink(missing_ok=True)
         for key in ("pages", "collections", "links", "resolved", "answer_pages", "listings"):
             self.data[key].pop(docname, None)
 
@@ -366,3 +377,5 @@ def setup_domain(app: Sphinx) -> None:
     app.connect("warn-missing-reference", warn_unknown_question, priority=400)
     app.connect("env-get-outdated", outdated_collections)
     app.connect("env-check-consistency", check_consistency)
+    # before the handlers that read a page's details (the index entries)
+    app.connect("doctree-read", keep_details, priority=400)

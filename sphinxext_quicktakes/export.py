@@ -54,7 +54,7 @@ def entry(app: Sphinx, record: QuestionRecord, base: str) -> dict[str, Any]:
         "heading": record.heading,
         "question": record.question,
         "subject": record.subject,
-        "keywords": list(record.keywords),
+        "keywords": list(get_domain(app.env).details(record).keywords),
         "date": record.date or None,
         "author": record.author,
         "url": url,

@@ -63,7 +63,8 @@ def record_links(app: Sphinx, doctree: nodes.document) -> None:
 def _place(record: QuestionRecord | None) -> Hashable:
     if record is None:
         return None
-    return record.docname, record.anchor, record.heading, record.summary  # list summaries
+    # the digest of the answer stands for the first sentence a list entry shows of it
+    return record.docname, record.anchor, record.heading, record.digest
 
 
 def resolution(domain: QuickTakesDomain, docname: str) -> tuple[Hashable, ...]:

@@ -127,13 +127,14 @@ def own_title(app: Sphinx, question: QuestionRecord, page_title: str) -> str | N
     setting = app.config.quicktakes_title
     if not setting:
         return None
+    seo_title = get_domain(app.env).details(question).seo_title
     if setting == "seo":
-        return question.seo_title or None
+        return seo_title or None
     fields = {
         "heading": question.heading,
         "subject": question.subject,
         "project": app.config.project,
-        "seo_title": question.seo_title,
+        "seo_title": seo_title,
         "author": question.author,
         "title": page_title,
     }
@@ -149,17 +150,18 @@ def question_tags(
 ) -> list[Tag]:
     """Every tag the page's questions call for, in a stable order."""
     config = app.config
+    details = get_domain(app.env).details
     with_meta = [q for q in questions if q.meta]
     tags: list[Tag] = []
     description = ""
     if with_meta:
-        first = with_meta[0]
+        first = details(with_meta[0])
         description = first.description
         if not description and config.quicktakes_auto_description:
             description = first.auto_description
         if description:
             tags.append(Tag("name", "description", description))
-        keywords = _merged(q.keywords for q in with_meta)
+        keywords = _merged(details(q).keywords for q in with_meta)
         if keywords:
             tags.append(Tag("name", "keywords", ", ".join(keywords)))
     if page.noindex:
@@ -180,7 +182,7 @@ def question_tags(
             tags.append(Tag("property", "article:author", single.author))
         if single.subject:
             tags.append(Tag("property", "article:section", single.subject))
-        tags += [Tag("property", "article:tag", keyword) for keyword in single.keywords]
+        tags += [Tag("property", "article:tag", keyword) for keyword in details(single).keywords]
     tags += [Tag("name", "twitter:card", "summary"), Tag("name", "twitter:title", og_title)]
     if description:
         tags.append(Tag("name", "twitter:description", description))
@@ -249,6 +251,7 @@ def add_head_tags(
             app.config.quicktakes_jsonld,
             questions,
             {record.anchor: plain_text(elements.answer_of(node)) for record, node in shown},
+            {record.anchor: get_domain(app.env).details(record).keywords for record in questions},
             url=url,
             language=app.config.language or "en",
         )

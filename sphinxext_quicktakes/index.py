@@ -2,9 +2,10 @@
 
 The entries sit in the doctree as ``index`` nodes, for every builder that reads them there
 (LaTeX, Texinfo). The HTML index reads them from Sphinx's index domain instead, which is
-pickled with the environment; as the domain's question records hold everything an entry
-is made of, the entries are taken out of the index domain when a page has been read and put
-back from the records when writing starts, so the environment does not carry them twice.
+pickled with the environment; as the question records and their details (kept beside
+the doctrees) hold everything an entry is made of, the entries are taken out of the index
+domain when a page has been read and put back from them when writing starts, so the
+environment does not carry them.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ IndexEntry = tuple[str, str, str, str, str | None]
 
 
 class Indexed(Protocol):
-    """What an index entry is made of (a question, or its record in the domain)."""
+    """What an index entry is made of (a question file)."""
 
     @property
     def heading(self) -> str: ...
@@ -46,43 +47,49 @@ class Indexed(Protocol):
     def subject(self) -> str: ...
 
 
-def _terms(question: Indexed) -> list[str]:
-    terms = [*question.keywords, *([question.subject] if question.subject else [])]
+def _terms(keywords: Sequence[str], subject: str) -> list[str]:
+    terms = [*keywords, *([subject] if subject else [])]
     return [term.replace(";", ",") for term in terms]
 
 
-def index_entries(question: Indexed, anchor: str) -> list[IndexEntry]:
-    """The question under each of its keywords and its subject."""
-    heading = question.heading.replace(";", ",")
-    return [("single", f"{term}; {heading}", anchor, "", None) for term in _terms(question)]
+def index_entries(heading: str, terms: Sequence[str], anchor: str) -> list[IndexEntry]:
+    """The question under each of its keywords and its subject (``terms``)."""
+    heading = heading.replace(";", ",")
+    return [("single", f"{term}; {heading}", anchor, "", None) for term in terms]
 
 
-def search_entries(question: Indexed, anchor: str, kind: str) -> list[IndexEntry]:
+def search_entries(terms: Sequence[str], anchor: str, kind: str) -> list[IndexEntry]:
     """What the HTML search index holds of them: the keywords and the subject (a heading
     is searched as a title already; as an index entry it would be held twice), leading to
     the top of a question's own page (its anchor, once per entry, weighs on a big bank)."""
     target = "" if kind == PAGE else anchor
-    return [("single", term, target, "", None) for term in _terms(question)]
+    return [("single", term, target, "", None) for term in terms]
 
 
 def index_node(question: Indexed, anchor: str, kind: str) -> addnodes.index:
     """The ``index`` node a full rendering (``kind``) of the question carries."""
-    node = addnodes.index(entries=index_entries(question, anchor))
-    node["quicktakes_search"] = search_entries(question, anchor, kind)
+    terms = _terms(question.keywords, question.subject)
+    node = addnodes.index(entries=index_entries(question.heading, terms, anchor))
+    node["quicktakes_search"] = search_entries(terms, anchor, kind)
     return node
 
 
-def _indexed(env: BuildEnvironment, docname: str) -> list[QuestionRecord]:
-    """The questions shown in ``docname`` that put entries in its doctree."""
+def _indexed(env: BuildEnvironment, docname: str) -> list[tuple[QuestionRecord, list[str]]]:
+    """The questions shown in ``docname`` that put entries in its doctree, with their
+    terms (their keywords are details, kept beside the doctrees)."""
     if not env.config.quicktakes_index:
         return []
-    page = get_domain(env).pages.get(docname)
-    return [r for r in page.questions if r.kind != FALLBACK] if page else []
+    domain = get_domain(env)
+    page = domain.pages.get(docname)
+    records = [r for r in page.questions if r.kind != FALLBACK] if page else []
+    return [(r, _terms(domain.details(r).keywords, r.subject)) for r in records]
 
 
 def _entries_of(env: BuildEnvironment, docname: str) -> list[IndexEntry]:
     """The index entries the questions shown in ``docname`` put in its doctree."""
-    return [e for r in _indexed(env, docname) for e in index_entries(r, r.anchor)]
+    return [
+        e for r, terms in _indexed(env, docname) for e in index_entries(r.heading, terms, r.anchor)
+    ]
 
 
 def _index_domain_entries(env: BuildEnvironment) -> dict[str, list[IndexEntry]]:
@@ -114,7 +121,7 @@ def restore_entries(app: Sphinx, builder: Builder) -> None:
             if entry in entries:
                 entries.remove(entry)
         indexed = _indexed(env, docname)
-        search = [e for r in indexed for e in search_entries(r, r.anchor, r.kind)]
+        search = [e for r, terms in indexed for e in search_entries(terms, r.anchor, r.kind)]
         if searched is not None and (entries or search):
             searched[docname] = compat.searchable_index_entries([*entries, *search])
         if ours:

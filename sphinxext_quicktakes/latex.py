@@ -177,9 +177,10 @@ def pdf_metadata(env: BuildEnvironment) -> str:
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     subjects: dict[str, str] = {}
-    for _, page in sorted(get_domain(env).pages.items()):
+    domain = get_domain(env)
+    for _, page in sorted(domain.pages.items()):
         for record in page.questions:
-            for keyword in record.keywords:
+            for keyword in domain.details(record).keywords:
                 counts[keyword.casefold()] += 1
                 spelling.setdefault(keyword.casefold(), keyword)
             if record.subject:

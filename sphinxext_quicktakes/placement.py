@@ -13,6 +13,7 @@ its first full rendering (``FULL``) in reading order, else the fallback renderin
 from __future__ import annotations
 
 import os
+import posixpath
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -83,12 +84,12 @@ def id_conflicts(items: Iterable[T]) -> list[tuple[T, T]]:
 
 @dataclass(frozen=True, slots=True)
 class QuestionRecord:
-    """One rendering of a question in a document: where it is, and what the ``<head>``,
-    JSON-LD, references and ``quicktakes.json`` need of it.
+    """One rendering of a question in a document: what finds, sorts and links it (its
+    keywords, descriptions and first sentence are :mod:`.details`, kept beside the doctrees).
 
     A project keeps one record per rendering in its pickled environment, so a record
     pickles as a bare tuple, with each value that many records share (folder, subject,
-    author, date, keywords...) written once.
+    author, date...) written once.
     """
 
     docname: str
@@ -101,17 +102,12 @@ class QuestionRecord:
     heading: str
     question: str
     subject: str
-    keywords: tuple[str, ...]
     date: str  # ISO 8601, or ""
     author: str
-    description: str  # seo.page_description
-    seo_title: str
-    auto_description: str  # without a description: its first sentences without math
     digest: str  # fingerprint of the answer
     path: str  # the question file
     meta: bool = True  # False with :no-meta: or quicktakes_meta = False
     answers: str = ""  # where its answer goes, from the :answers: option ("": the config)
-    summary: tuple[tuple[str, str], ...] = ()  # its first sentence (see text.summary_parts)
     no_index: bool = False  # the file asks to be left out of search engines, feeds, lists
 
     def __post_init__(self) -> None:
@@ -119,14 +115,17 @@ class QuestionRecord:
 
     def __getstate__(self) -> tuple[object, ...]:
         values = {name: getattr(self, name) for name in self.__slots__}
-        folder, name = os.path.split(self.path)  # the folder is shared, the name often the slug
-        values["path"] = (sys.intern(folder), None if name == f"{self.slug}.md" else name)
+        folder, name = os.path.split(self.path)  # the folder is shared by many records
+        names = _usual_names(self.docname, self.slug)
+        values["path"] = (sys.intern(folder), names.index(name) if name in names else name)
         return tuple(values.values())
 
     def __setstate__(self, state: tuple[object, ...]) -> None:
         values: dict[str, Any] = dict(zip(self.__slots__, state, strict=True))
         folder, name = values["path"]
-        values["path"] = os.path.join(folder, f"{values['slug']}.md" if name is None else name)
+        if isinstance(name, int):
+            name = _usual_names(values["docname"], values["slug"])[name]
+        values["path"] = os.path.join(folder, name)
         for one, same in (("question", "heading"), ("anchor", "label")):
             if values[one] == values[same]:  # most questions are their heading
                 values[one] = values[same]
@@ -144,9 +143,13 @@ class QuestionRecord:
 
 
 #: record fields whose values repeat across questions (interned, so pickled once)
-_REPEATED = frozenset(
-    {"kind", "subject", "keywords", "date", "author", "seo_title", "description", "answers"}
-)
+_REPEATED = frozenset({"kind", "subject", "date", "author", "answers"})
+
+
+def _usual_names(docname: str, slug: str) -> tuple[str, str]:
+    """What a question file is usually called: its page's name (``quicktakes_pages``), or
+    its slug (kept as a number in a pickled record)."""
+    return f"{posixpath.basename(docname)}.md", f"{slug}.md"
 
 
 def _shared(value: object) -> object:

@@ -27,8 +27,6 @@ class QuestionLike(Protocol):
     @property
     def subject(self) -> str: ...
     @property
-    def keywords(self) -> tuple[str, ...]: ...
-    @property
     def date(self) -> str: ...
     @property
     def author(self) -> str: ...
@@ -39,7 +37,13 @@ def _squash(text: str) -> str:
 
 
 def question_entry(
-    question: QuestionLike, answer: str, *, url: str, language: str, quiz: bool = False
+    question: QuestionLike,
+    answer: str,
+    keywords: Sequence[str],
+    *,
+    url: str,
+    language: str,
+    quiz: bool = False,
 ) -> dict[str, Any]:
     """One ``Question`` with its ``acceptedAnswer``."""
     entry: dict[str, Any] = {"@type": "Question", "name": question.heading}
@@ -58,8 +62,8 @@ def question_entry(
         answer_entry["author"] = {"@type": "Person", "name": question.author}
     if question.subject:
         entry["about"] = {"@type": "Thing", "name": question.subject}
-    if question.keywords:
-        entry["keywords"] = ", ".join(question.keywords)
+    if keywords:
+        entry["keywords"] = ", ".join(keywords)
     if url:
         entry["url"] = answer_entry["url"] = f"{url}#{question.anchor}"
     entry["inLanguage"] = language
@@ -72,17 +76,23 @@ def structured_data(
     kind: str,
     questions: Sequence[QuestionLike],
     answers: Mapping[str, str],
+    keywords: Mapping[str, Sequence[str]],
     *,
     url: str,
     language: str,
 ) -> dict[str, Any]:
-    """The JSON-LD object for a page. ``QAPage`` is only honest for one question: a page
-    with several gets ``FAQPage``."""
+    """The JSON-LD object for a page (``answers`` and ``keywords`` by anchor). ``QAPage``
+    is only honest for one question: a page with several gets ``FAQPage``."""
     if kind == "QAPage" and len(questions) != 1:
         kind = "FAQPage"
     entries = [
         question_entry(
-            q, answers.get(q.anchor, ""), url=url, language=language, quiz=kind == "Quiz"
+            q,
+            answers.get(q.anchor, ""),
+            keywords.get(q.anchor, ()),
+            url=url,
+            language=language,
+            quiz=kind == "Quiz",
         )
         for q in questions
     ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import time
@@ -182,6 +183,17 @@ def _index_terms(outdir: Path) -> list[str]:
     )
 
 
+def _index_under(outdir: Path, term: str) -> list[str]:
+    """Where the general index's entry ``term`` links to."""
+    soup = BeautifulSoup((outdir / "genindex.html").read_text("utf-8"), "html.parser")
+    return [
+        a["href"]
+        for li in soup.select("table.indextable li")
+        if (li.find(string=True, recursive=False) or "").strip() == term
+        for a in li.select("a")
+    ]
+
+
 def _search_entries(outdir: Path) -> dict[str, object]:
     """The index entries of ``searchindex.js``, with their pages' names."""
     data = search_index(outdir)
@@ -271,3 +283,51 @@ def test_general_index_written_only_when_it_changes(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     sphinx_build(srcdir, fresh, "-E")
     assert (fresh / "genindex.html").read_text("utf-8") == genindex.read_text("utf-8")
+
+
+def test_details_stay_out_of_the_environment_and_reach_every_reader(tmp_path: Path) -> None:
+    """Keywords, descriptions and first sentences live beside the doctrees, not in the
+    pickled environment; the page's <head>, a list's entry, the index and quicktakes.json
+    show them after full, no-op, incremental and parallel builds."""
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   faq\n",
+        "faq.rst": "FAQ\n===\n\n.. quicktakes:: questions/good/osmosis.md\n   :display: list\n",
+    }
+    srcdir, outdir, doctrees = tmp_path / "src", tmp_path / "out", tmp_path / "doctrees"
+    write_project(srcdir, pages, conf="quicktakes_pages = {'learn': 'questions/good/*.md'}")
+
+    def shown(out: Path) -> tuple[object, ...]:
+        page = BeautifulSoup((out / "learn" / "osmosis.html").read_text("utf-8"), "html.parser")
+        head = {m.get("name"): m.get("content") for m in page.select("meta[name]")}
+        faq = BeautifulSoup((out / "faq.html").read_text("utf-8"), "html.parser")
+        summary = faq.select_one(".quicktake-summary")
+        exported = json.loads((out / "quicktakes.json").read_text("utf-8"))["questions"]
+        keywords = next(q["keywords"] for q in exported if q["id"] == "900001")
+        return (
+            head.get("description"),
+            head.get("keywords"),
+            summary.get_text(" ", strip=True) if summary else None,
+            keywords,
+            _index_under(out, "tonicity"),
+        )
+
+    sphinx_build(srcdir, outdir, "-d", str(doctrees))
+    first = shown(outdir)
+    description, keywords, summary, exported, terms = first
+    assert description and description.startswith("Osmosis moves water from low")
+    assert keywords == "osmosis, water potential, membrane, tonicity"
+    assert summary and summary.startswith("Osmosis is the net movement of water")
+    assert exported == ["osmosis", "water potential", "membrane", "tonicity"]
+    assert terms == ["learn/osmosis.html#quicktake-900001"]
+
+    env_bytes = (doctrees / "environment.pickle").read_bytes()
+    for detail in (b"tonicity", b"Osmosis moves water", b"Osmosis is the net movement"):
+        assert detail not in env_bytes
+
+    sphinx_build(srcdir, outdir, "-d", str(doctrees))  # nothing read
+    assert shown(outdir) == first
+    touch_later(srcdir / "faq.rst")  # only the list read: the question's page is not
+    assert "0 added, 1 changed" in sphinx_build(srcdir, outdir, "-d", str(doctrees))
+    assert shown(outdir) == first
+    sphinx_build(srcdir, tmp_path / "parallel", "-E", "-j", "2")
+    assert shown(tmp_path / "parallel") == first

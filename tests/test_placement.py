@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 
 from sphinxext_quicktakes.placement import (
@@ -17,8 +18,7 @@ from sphinxext_quicktakes.placement import (
 
 BLANK = QuestionRecord(
     docname="", anchor="", position=0, kind=FULL, id="", slug="", label="", heading="",
-    question="", subject="", keywords=(), date="", author="", description="", seo_title="",
-    auto_description="", digest="d1", path="",
+    question="", subject="", date="", author="", digest="d1", path="",
 )  # fmt: skip
 
 
@@ -87,3 +87,19 @@ def test_id_conflicts_once_per_answer_and_never_within_one_file() -> None:
     items = [one, same_file_again, other, other_again, copy, *slugs]
     assert id_conflicts(items) == [(one, other)]
     assert distinct(items) == [one, same_file_again, other, slugs[0], slugs[1]]
+
+
+def test_a_record_comes_back_from_pickle_as_it_was() -> None:
+    """Pickled records shorten the file name when it is the page's or the slug's."""
+    records = [
+        record("learn/physics--tides", PAGE, slug="tides", path="/bank/physics--tides.md"),
+        record("faq", FULL, slug="tides", path="/bank/physics/tides.md"),
+        record("faq", FULL, slug="tides", path="/bank/other-name.md"),
+        record("faq", FULL, slug="tides", path="/bank/tides.markdown"),
+    ]
+    for original in records:
+        copy = pickle.loads(pickle.dumps(original))
+        assert copy == original
+        assert copy.path == original.path
+    short = pickle.dumps(records[0])
+    assert b"physics--tides.md" not in short and b"learn/physics--tides" in short

@@ -27,6 +27,7 @@ from sphinx.util import logging
 
 from .. import labels
 from ..config import Option, is_positive_int, register_options
+from ..details import Details
 from ..domain import QuickTakesDomain, get_domain
 from ..export import kept_answer
 from ..head import WEB_BUILDERS, base_url
@@ -223,11 +224,11 @@ class Site:
         ]
 
 
-def summary(record: QuestionRecord) -> str:
+def summary(record: QuestionRecord, details: Details) -> str:
     """A question in a sentence: its description, else the automatic one, else the first
     sentence of its answer, else the question."""
-    first_sentence = "".join(text for _, text in record.summary)
-    for text in (record.description, record.auto_description, first_sentence, record.question):
+    first_sentence = "".join(text for _, text in details.summary)
+    for text in (details.description, details.auto_description, first_sentence, record.question):
         if text.strip():
             return " ".join(text.split())
     return ""
@@ -337,7 +338,7 @@ def feed(site: Site, records: Sequence[QuestionRecord], path: str, title: str) -
         sub(entry, "title", " ".join(record.heading.split()))
         sub(entry, "updated", timestamp(record.date or oldest))
         sub(entry, "link", rel="alternate", type="text/html", href=url)
-        if text := summary(record):
+        if text := summary(record, site.domain.details(record)):
             sub(entry, "summary", text)
         if record.author:
             sub(sub(entry, "author"), "name", record.author)
