@@ -93,7 +93,9 @@ def load_once(path: str, config: Any, srcdir: str) -> Question:
 
 def load_for_directive(directive: SphinxDirective, path: str) -> Question | None:
     """Load a question file for a directive, recording the dependency; warn on failure."""
-    directive.env.note_dependency(path)
+    env = directive.env
+    if os.path.normpath(path) != os.path.normpath(env.doc2path(env.docname)):
+        env.note_dependency(path)  # (a question page's own file is its source already)
     try:
         question = load_once(path, directive.config, str(directive.env.srcdir))
     except QuickTakesError as error:

@@ -34,11 +34,17 @@ T = TypeVar("T")
 
 @dataclass
 class PageMeta:
-    """What a page's questions contribute to its ``<head>``."""
+    """What a page's questions contribute to its ``<head>`` (pickled as a bare tuple)."""
 
     noindex: bool = False
     mhchem: bool = False
     questions: list[QuestionRecord] = field(default_factory=list)
+
+    def __getstate__(self) -> tuple[bool, bool, list[QuestionRecord]]:
+        return self.noindex, self.mhchem, self.questions
+
+    def __setstate__(self, state: tuple[bool, bool, list[QuestionRecord]]) -> None:
+        self.noindex, self.mhchem, self.questions = state
 
 
 @dataclass(frozen=True)

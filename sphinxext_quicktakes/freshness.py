@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from docutils import nodes
 from sphinx import addnodes
@@ -33,8 +33,7 @@ from .navigation import places, unreachable
 from .placement import FALLBACK, QuestionRecord
 
 
-@dataclass(frozen=True)
-class Links:
+class Links(NamedTuple):
     """What a document's written output depends on beyond its own source."""
 
     questions: frozenset[str]  # ids and slugs: the role, list entries, related, fallbacks
@@ -114,7 +113,7 @@ def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     answers = answers_resolution(app)
     for docname in set(domain.links) | set(domain.pages) | set(domain.answer_pages):
         state = repr((resolution(domain, docname), answers.get(docname)))
-        now = hashlib.blake2b(state.encode(), digest_size=12).hexdigest()  # small to keep
+        now = hashlib.blake2b(state.encode(), digest_size=12).digest()  # small to keep
         if domain.resolved.get(docname) != now:
             domain.resolved[docname] = now
             rewrite.add(docname)

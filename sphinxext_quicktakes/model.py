@@ -24,7 +24,7 @@ from frontmatter import YAMLHandler
 from . import dates
 from .errors import QuickTakesError, Subtype
 from .markdown import decode_escaped_newlines, has_escaped_newlines
-from .placement import Identity, identify
+from .placement import Identity, automatic_label, identify
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
@@ -139,7 +139,7 @@ class Question:
     @property
     def label(self) -> str:
         """The automatic label, ``quicktake-<id>`` (or the slug when there is no id)."""
-        return f"quicktake-{self.identity.key}".lower()
+        return automatic_label(self.identity.key)
 
     def formatted_date(self, language: str | None = None) -> str:
         """The date in the file's Moment.js ``date_format``; empty when it cannot be shown."""

@@ -118,6 +118,8 @@ class QuestionRecord:
         folder, name = os.path.split(self.path)  # the folder is shared by many records
         names = _usual_names(self.docname, self.slug)
         values["path"] = (sys.intern(folder), names.index(name) if name in names else name)
+        if self.anchor == self.label == _automatic_label(self.id, self.slug):
+            values["anchor"] = values["label"] = None
         return tuple(values.values())
 
     def __setstate__(self, state: tuple[object, ...]) -> None:
@@ -126,6 +128,8 @@ class QuestionRecord:
         if isinstance(name, int):
             name = _usual_names(values["docname"], values["slug"])[name]
         values["path"] = os.path.join(folder, name)
+        if values["anchor"] is None:
+            values["anchor"] = values["label"] = _automatic_label(values["id"], values["slug"])
         for one, same in (("question", "heading"), ("anchor", "label")):
             if values[one] == values[same]:  # most questions are their heading
                 values[one] = values[same]
@@ -144,6 +148,15 @@ class QuestionRecord:
 
 #: record fields whose values repeat across questions (interned, so pickled once)
 _REPEATED = frozenset({"kind", "subject", "date", "author", "answers"})
+
+
+def automatic_label(key: str) -> str:
+    """The label (and anchor) of the question with this key: ``quicktake-<key>``."""
+    return f"quicktake-{key}".lower()
+
+
+def _automatic_label(id: str, slug: str) -> str:
+    return automatic_label(identify(id, slug, "").key)
 
 
 def _usual_names(docname: str, slug: str) -> tuple[str, str]:

@@ -96,6 +96,9 @@ def test_a_record_comes_back_from_pickle_as_it_was() -> None:
         record("faq", FULL, slug="tides", path="/bank/physics/tides.md"),
         record("faq", FULL, slug="tides", path="/bank/other-name.md"),
         record("faq", FULL, slug="tides", path="/bank/tides.markdown"),
+        replace(record("faq", FULL, id="", slug="Tides"), anchor="quicktake-tides"),
+        replace(record("faq", FULL, id="41"), anchor="quicktake-41"),
+        replace(record("faq", FULL, id="41"), anchor="quicktake-41", label="own-label"),
     ]
     for original in records:
         copy = pickle.loads(pickle.dumps(original))
@@ -103,3 +106,4 @@ def test_a_record_comes_back_from_pickle_as_it_was() -> None:
         assert copy.path == original.path
     short = pickle.dumps(records[0])
     assert b"physics--tides.md" not in short and b"learn/physics--tides" in short
+    assert b"quicktake-41" not in pickle.dumps(records[5])  # the automatic anchor and label
