@@ -62,8 +62,9 @@ def record_links(app: Sphinx, doctree: nodes.document) -> None:
 def _place(record: QuestionRecord | None) -> Hashable:
     if record is None:
         return None
-    # the digest of the answer stands for the first sentence a list entry shows of it
-    return record.docname, record.anchor, record.heading, record.digest
+    # (a list entry also shows the first sentence: the list reads the question's file, so
+    # it is read again when that changes)
+    return record.docname, record.anchor, record.heading
 
 
 def resolution(domain: QuickTakesDomain, docname: str) -> tuple[Hashable, ...]:

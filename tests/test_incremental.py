@@ -331,3 +331,10 @@ def test_details_stay_out_of_the_environment_and_reach_every_reader(tmp_path: Pa
     assert shown(outdir) == first
     sphinx_build(srcdir, tmp_path / "parallel", "-E", "-j", "2")
     assert shown(tmp_path / "parallel") == first
+
+    # a new first sentence reaches the list (read again with the question's page)
+    bank = srcdir / "questions" / "good" / "osmosis.md"
+    time.sleep(0.01)
+    bank.write_text(bank.read_text("utf-8").replace("net movement", "overall movement"), "utf-8")
+    sphinx_build(srcdir, outdir, "-d", str(doctrees))
+    assert shown(outdir)[2].startswith("Osmosis is the overall movement of water")
