@@ -91,7 +91,9 @@ class QuickTakesDomain(Domain):
 
     name = "quicktakes"
     label = "QuickTakes"
-    object_types: ClassVar[dict[str, ObjType]] = {"question": ObjType("question", "question")}
+    object_types: ClassVar[dict[str, ObjType]] = {
+        "question": ObjType("question", "question", "related")  # intersphinx finds both
+    }
     roles: ClassVar[dict[str, Any]] = {"question": QuickTakeRole()}  # :quicktakes:question:
     initial_data: ClassVar[dict[str, Any]] = {
         "pages": {},  # docname -> PageMeta (with the page's questions)
@@ -237,13 +239,7 @@ class QuickTakesDomain(Domain):
         place = self.find(target)
         if place is not None:
             return _refnode(builder, fromdocname, place, contnode if explicit else None)
-        if typ == "related":  # not in this project: the original site, or plain text
-            url, site = node.get("quicktakes_url", ""), env.config.quicktakes_site_url
-            target = urllib.parse.urljoin(site, url) if url and site else ""
-            if urllib.parse.urlsplit(target).scheme in {"http", "https"}:
-                return nodes.reference("", "", contnode, refuri=target)
-            return contnode  # type: ignore[return-value]  # Sphinx puts any node in place
-        return None
+        return None  # another project's (intersphinx), else see related_elsewhere
 
     def resolve_any_xref(
         self,
@@ -330,6 +326,20 @@ def resolve_automatic_label(
     )
 
 
+def related_elsewhere(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
+) -> nodes.Node | None:
+    """``missing-reference`` handler, after intersphinx: a related question that no
+    project has links to the original site (``quicktakes_site_url``), else is plain text."""
+    if node.get("refdomain") != QuickTakesDomain.name or node.get("reftype") != "related":
+        return None
+    url, site = node.get("quicktakes_url", ""), env.config.quicktakes_site_url
+    target = urllib.parse.urljoin(site, url) if url and site else ""
+    if urllib.parse.urlsplit(target).scheme in {"http", "https"}:
+        return nodes.reference("", "", contnode, refuri=target)
+    return contnode
+
+
 def warn_unknown_question(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
     """``warn-missing-reference`` handler: our own warning, subtype ``ref``, for the
     ``quicktake`` role and for every reference inside an answer (at the question file)."""
@@ -379,6 +389,7 @@ def setup_domain(app: Sphinx) -> None:
     app.add_domain(QuickTakesDomain)
     app.add_role("quicktake", QuickTakeRole())
     app.connect("missing-reference", resolve_automatic_label)
+    app.connect("missing-reference", related_elsewhere, priority=900)  # after intersphinx
     # before the standard domain's own handler, which reports labels at the host page
     app.connect("warn-missing-reference", warn_unknown_question, priority=400)
     app.connect("env-get-outdated", outdated_collections)

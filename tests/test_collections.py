@@ -364,6 +364,27 @@ def test_another_project_links_through_intersphinx(build, tmp_path) -> None:
     }
 
 
+def test_related_questions_in_another_project_link_through_intersphinx(build, tmp_path) -> None:
+    """A related question that this project does not show links to the project that does
+    (its inventory), before the original site; one that no project shows, to that site."""
+    first = build({"index.rst": "Biology\n=======\n\n.. quicktake:: questions/good/osmosis.md\n"})
+    inventory = first.outdir / "objects.inv"
+    conf = (
+        "extensions.append('sphinx.ext.intersphinx')\n"
+        f"intersphinx_mapping = {{'bio': ('../biology', {str(inventory)!r})}}\n"
+        "quicktakes_site_url = 'https://qt.example/'\n"
+    )
+    pages = {"index.rst": "Physics\n=======\n\n.. quicktake:: questions/good/maxwell.md\n"}
+    second = build(pages, srcdir=tmp_path / "physics", conf=conf)
+    assert second.warning_lines() == []
+    assert related(second) == {
+        OSMOSIS: "../biology/index.html#quicktake-900001",
+        "What is a vector field?": (
+            "https://qt.example/learn/mathematics/questions/what-is-a-vector-field"
+        ),
+    }
+
+
 def test_no_index_question_page_builds_with_robots_noindex(build) -> None:
     pages = {
         "index.rst": "Home\n====\n\n.. toctree::\n\n   questions/good/water\n\n"
