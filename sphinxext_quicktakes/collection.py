@@ -25,7 +25,7 @@ from .domain import Collection, get_domain
 from .errors import Subtype
 from .globs import Found, fixed_folder
 from .model import Question
-from .pages import is_question_page
+from .pages import has_page_elsewhere, is_question_page
 from .placement import FALLBACK, FULL, Identity, distinct
 from .selection import (
     SORT_KEYS,
@@ -173,9 +173,12 @@ class QuickTakesDirective(SphinxDirective):
         return _merge_lists(out) + fallbacks
 
     def _has_page(self, question: Question) -> bool:
-        """Whether the question file is a page of its own (``quicktakes_pages``)."""
+        """Whether the question file is a page of its own (``quicktakes_pages``), here or
+        in another project (``quicktakes_pages_elsewhere``)."""
         docname = self.env.path2doc(question.path)
-        return docname in self.env.found_docs and is_question_page(self.env, docname)
+        if docname in self.env.found_docs and is_question_page(self.env, docname):
+            return True
+        return has_page_elsewhere(self.env, question.path)
 
     def _bank(self, path: str) -> str:
         """The fixed folder of the pattern that matched ``path``: the question's bank."""

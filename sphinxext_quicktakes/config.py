@@ -31,6 +31,11 @@ def is_positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def are_patterns(value: Any) -> bool:
+    """A list of glob patterns."""
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) and v for v in value)
+
+
 def are_names(value: Any) -> bool:
     """A list of directive or role names."""
     return isinstance(value, list | tuple) and all(isinstance(v, str) and v for v in value)
@@ -137,6 +142,16 @@ OPTIONS: tuple[Option, ...] = (
         valid=valid_pages_setting,
     ),
     Option(
+        "quicktakes_pages_elsewhere",
+        [],
+        "env",
+        (list, tuple),
+        "Question files whose pages are in another Sphinx project, reached through "
+        "intersphinx: glob patterns relative to the source directory (may lead outside it). "
+        "A list links to their pages there and renders none of them here.",
+        valid=are_patterns,
+    ),
+    Option(
         "quicktakes_answers",
         "inline",
         "html",
@@ -161,8 +176,9 @@ OPTIONS: tuple[Option, ...] = (
         "",
         "env",
         (str,),
-        "Base URL joined to a related question's url when that question is not in the project "
-        "(for example the original site); empty: such entries are plain text.",
+        "Base URL joined to a related question's url when neither this project nor one it "
+        "links to through intersphinx shows that question (for example the original site); "
+        "empty: such entries are plain text.",
         valid=is_text,
     ),
     Option(

@@ -127,6 +127,13 @@ def is_question_page(env: BuildEnvironment, docname: str) -> bool:
     return any(matches(path, pattern) for _, pattern in patterns)
 
 
+def has_page_elsewhere(env: BuildEnvironment, path: str) -> bool:
+    """Whether a question file's page is in another project (``quicktakes_pages_elsewhere``)."""
+    srcdir = str(env.srcdir)
+    patterns = env.config.quicktakes_pages_elsewhere
+    return any(matches(path, resolve_pattern(p, srcdir, srcdir)) for p in patterns)
+
+
 def read_question_page(app: Sphinx, docname: str, source: list[str]) -> None:
     """``source-read``: a question page is read as the directive that renders it."""
     if not is_question_page(app.env, docname):

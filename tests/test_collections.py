@@ -385,6 +385,38 @@ def test_related_questions_in_another_project_link_through_intersphinx(build, tm
     }
 
 
+def test_a_list_links_to_pages_in_another_project(build, tmp_path) -> None:
+    """quicktakes_pages_elsewhere: a list's entry links to the question's page in the
+    project that has it (intersphinx), with its byline, and renders no answer here."""
+    first = build(
+        {"index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   questions/good/*\n"},
+        conf="quicktakes_pages = ['questions/good/*.md']",
+    )
+    conf = (
+        "extensions.append('sphinx.ext.intersphinx')\n"
+        f"intersphinx_mapping = {{'bio': ('../biology', {str(first.outdir / 'objects.inv')!r})}}\n"
+        "quicktakes_pages_elsewhere = ['questions/good/osmosis.md', 'questions/good/m*.md']\n"
+    )
+    pages = {
+        "index.rst": "Hub\n===\n\n.. quicktakes:: questions/good/osmosis.md\n"
+        "   questions/good/maxwell.md\n   questions/good/budget.md\n   :display: list\n"
+        "   :sort: title\n"
+    }
+    hub = build(pages, srcdir=tmp_path / "hub", conf=conf)
+    assert hub.warning_lines() == []
+    html = hub.html()
+    entries = {
+        li.select_one(".quicktake-title").get_text(): li.select_one(".quicktake-title a")["href"]
+        for li in html.select("li.quicktake-entry")
+    }
+    assert entries[OSMOSIS] == "../biology/questions/good/osmosis.html#quicktake-900001"
+    assert entries[GAUSS_HTML].startswith("../biology/questions/good/maxwell.html#quicktake-")
+    assert entries[BUDGET].startswith("#quicktake-")  # not elsewhere: rendered here
+    assert html.select_one("li.quicktake-entry .quicktake-byline") is not None
+    shown_here = {q.select_one("h2, h3, p.rubric").get_text() for q in html.select(".quicktake")}
+    assert OSMOSIS not in shown_here and GAUSS_HTML not in shown_here
+
+
 def test_no_index_question_page_builds_with_robots_noindex(build) -> None:
     pages = {
         "index.rst": "Home\n====\n\n.. toctree::\n\n   questions/good/water\n\n"
