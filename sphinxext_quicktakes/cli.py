@@ -94,6 +94,7 @@ class Checked:
     date: dt.date | None = None
     no_index: bool = False
     author: str = ""
+    slug: str = ""
 
     @classmethod
     def of(cls, question: Question) -> Checked:
@@ -107,6 +108,7 @@ class Checked:
             question.date,
             question.no_index,
             question.author,
+            question.slug,
         )
 
 

@@ -11,7 +11,7 @@ import hashlib
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
@@ -26,7 +26,7 @@ from . import compat
 from .details import DetailsReader, details_file, keep_details
 from .errors import Subtype
 from .globs import Found, find
-from .placement import FALLBACK, Placements, QuestionRecord
+from .placement import FALLBACK, Placements, QuestionRecord, automatic_label
 from .warnings import warn
 
 T = TypeVar("T")
@@ -255,10 +255,12 @@ class QuickTakesDomain(Domain):
             return []
         explicit = node.get("refexplicit", False)
         refnode = self.resolve_label(builder, fromdocname, target, contnode if explicit else None)
+        if refnode is None:
+            refnode = elsewhere(env, node, target[len("quicktake-") :], contnode)
         return [] if refnode is None else [("quicktakes:question", refnode)]
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        """Questions for ``objects.inv`` (intersphinx), by id and by slug; not for the
+        """Questions for ``objects.inv`` (intersphinx), by id, slug and label; not for the
         search (priority -1): a question is found by its text, and an id as a result says
         nothing (a bank's search index would carry every heading once more)."""
         seen: set[str] = set()
@@ -266,9 +268,8 @@ class QuickTakesDomain(Domain):
             if place.kind == FALLBACK or place.key in seen:
                 continue
             seen.add(place.key)
-            yield place.key, place.heading, "question", place.docname, place.anchor, -1
-            if place.id and place.slug and place.slug != place.id:
-                yield place.slug, place.heading, "question", place.docname, place.anchor, -1
+            for name in object_names(place.key, place.id, place.slug):
+                yield name, place.heading, "question", place.docname, place.anchor, -1
 
     def check_duplicate_ids(self) -> None:
         """Warn once for each id that two files use with different answers."""
@@ -279,6 +280,15 @@ class QuickTakesDomain(Domain):
                 Subtype.DUPLICATE_ID,
                 path=other.path,
             )
+
+
+def object_names(key: str, id: str, slug: str) -> list[str]:
+    """The names a question has in ``objects.inv``: its key, its slug (when it has an id),
+    and its automatic label (MyST's ``[text](#quicktake-<id>)`` looks that up)."""
+    names = [key]
+    if id and slug and slug != id:
+        names.append(slug)
+    return [*names, automatic_label(key)]
 
 
 def _refnode(
@@ -313,7 +323,8 @@ def get_domain(env: BuildEnvironment) -> QuickTakesDomain:
 def resolve_automatic_label(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
 ) -> nodes.reference | None:
-    """``missing-reference`` handler: ``{ref}`quicktake-<id>``` finds the first rendering."""
+    """``missing-reference`` handler: ``{ref}`quicktake-<id>``` finds the first rendering,
+    else the question's page in another project (intersphinx)."""
     std_ref = node.get("refdomain") == "std" and node.get("reftype") in {"ref", "any"}
     if not std_ref and node.get("reftype") != "myst":
         return None
@@ -321,9 +332,28 @@ def resolve_automatic_label(
     if not target.lower().startswith("quicktake-"):
         return None
     explicit = node.get("refexplicit", False)
-    return get_domain(env).resolve_label(
+    found = get_domain(env).resolve_label(
         app.builder, node["refdoc"], target, contnode if explicit else None
     )
+    if found is None:
+        return elsewhere(env, node, target[len("quicktake-") :], contnode)
+    return found
+
+
+def elsewhere(
+    env: BuildEnvironment, node: pending_xref, key: str, contnode: nodes.Element
+) -> nodes.reference | None:
+    """The question ``key`` in another project, through intersphinx (when the project
+    uses it): a link relative to the page, as intersphinx makes them."""
+    if not hasattr(env, "intersphinx_inventory"):
+        return None
+    from sphinx.ext.intersphinx import resolve_reference_detect_inventory
+
+    question = node.deepcopy()
+    question["refdomain"], question["reftype"] = QuickTakesDomain.name, "question"
+    question["reftarget"] = key
+    contnode = cast(nodes.TextElement, contnode)
+    return resolve_reference_detect_inventory(env, question, contnode)
 
 
 def related_elsewhere(

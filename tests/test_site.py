@@ -541,3 +541,102 @@ def test_pages_in_the_site_language(tmp_path: Path) -> None:
     second = html(out / "subjects" / "ocean-science" / "page-2.html")
     assert second.select_one("h1").get_text().rstrip("¶") == "Ocean science (page 2 sur 2)"
     assert "← Précédente" in second.select_one(".quicktakes-pagination").get_text()
+
+
+# a Mathematics question that links to two Ocean science questions: as a related question
+# and from its answer
+CROSS = (
+    "---\nid: 807\ndate: 2024-04-04\ntitle: What is a gradient?\ndate_format: MMM DD, YYYY\n"
+    "author: A. Teacher\nsubject: Mathematics\nquestion: What is a gradient?\n"
+    "answer: >-\n    Slopewise points uphill. See [the tides](#quicktake-801).\\n\\nMore.\n"
+    "related_article1:\n  id: 802\n  title: What sets the speed of a wave?\n"
+    "  url: /learn/ocean/waves\n---\n"
+)
+
+
+def entries(page: Path) -> list[tuple[str, str, str, str]]:
+    """A list page's entries: title, byline, first sentence, and the question its link
+    goes to (the page it names exists)."""
+    out = []
+    for li in html(page).select("li.quicktake-entry"):
+        link = li.select_one(".quicktake-title a")
+        target = page.parent / link["href"].split("#")[0]
+        assert target.is_file(), link["href"]
+        summary = li.select_one(".quicktake-summary")
+        out.append(
+            (
+                link.get_text(),
+                li.select_one(".quicktake-byline").get_text(),
+                summary.get_text() if summary else "",
+                link["href"].split("#")[1],
+            )
+        )
+    return out
+
+
+def question_page(page: Path) -> tuple[str, list[tuple[str, str]]]:
+    """A question page's text and its links to questions (anchor; the page exists)."""
+    section = html(page).select_one("section.quicktake")
+    links = []
+    for a in section.select("a[href*='#quicktake-']:not(.headerlink)"):
+        if not a["href"].startswith("#"):
+            assert (page.parent / a["href"].split("#")[0]).is_file(), a["href"]
+        links.append((a.get_text(), a["href"].split("#")[1]))
+    return section.get_text(" ", strip=True), links
+
+
+def test_split_by_subject_gives_the_same_pages_and_links(tmp_path: Path) -> None:
+    """--split subject: a project per subject (OUT/<subject>) and a hub (OUT), linked
+    through intersphinx; the same pages and links as the single site; the inventories
+    written before the builds are those Sphinx writes."""
+    from sphinx.util.inventory import InventoryFile
+
+    bank = make_bank(tmp_path)
+    (bank / "algebra" / "gradient.md").write_text(CROSS, "utf-8")
+    args = (str(bank), "--page-size", "2", "--theme", "alabaster")
+    single, split = tmp_path / "single", tmp_path / "split"
+    assert site(*args, "-o", str(single), cache=tmp_path / "c1").returncode == 1
+    result = site(*args, "-o", str(split), "--split", "subject", cache=tmp_path / "c2")
+    assert result.returncode == 1, result.stderr  # the broken file
+    assert "WARNING" not in result.stderr.replace("broken.md", ""), result.stderr
+
+    slugs = {"algebra", "mathematics", "ocean-science"}
+    assert {p.name for p in split.iterdir() if (p / "index.html").is_file()} == slugs
+    for slug in slugs:  # list pages
+        for page in sorted((single / "subjects" / slug).glob("*.html")):
+            assert entries(split / slug / page.name) == entries(page), page
+    pages = sorted(p.relative_to(single) for p in (single / "questions").rglob("*.html"))
+    pages.remove(Path("questions", "broken.html"))  # an empty page; none in a split site
+    assert len(pages) == 7 and not list(split.rglob("broken.html"))
+    for page in pages:  # question pages, each in its subject's project
+        [twin] = [split / s / page for s in slugs if (split / s / page).is_file()]
+        assert question_page(twin) == question_page(single / page), page
+    gradient = question_page(split / "mathematics" / "questions" / "algebra" / "gradient.html")
+    assert gradient[1] == [
+        ("the tides", "quicktake-801"),
+        ("What sets the speed of a wave?", "quicktake-802"),
+    ]
+
+    home, hub = html(single / "index.html"), html(split / "index.html")
+    rows = [[td.get_text() for td in tr.select("td")] for tr in home.select("table tbody tr")]
+    assert [
+        [td.get_text() for td in tr.select("td")] for tr in hub.select("table tbody tr")
+    ] == rows
+    for a in hub.select("table a"):
+        assert (split / a["href"]).is_file()
+    # the hub's newest questions: the same entries, without first sentences (their pages
+    # are in the subject projects)
+    assert [e[:2] + e[3:] for e in entries(split / "index.html")] == [
+        e[:2] + e[3:] for e in entries(single / "index.html")
+    ]
+
+    for slug in slugs:  # the inventories given to intersphinx are the ones Sphinx wrote
+        written = InventoryFile.loads((split / slug / "objects.inv").read_bytes(), uri="").data
+        predicted_file = tmp_path / "c2" / "sites"
+        [predicted_path] = predicted_file.rglob(f"hub/src/_inventories/{slug}.inv")
+        predicted = InventoryFile.loads(predicted_path.read_bytes(), uri="").data
+        for kind in ("quicktakes:question", "std:doc"):
+            mine = {k: (v.uri, v.display_name) for k, v in predicted[kind].items()}
+            real = {k: (v.uri, v.display_name) for k, v in written[kind].items()}
+            assert mine == {k: real[k] for k in mine}, (slug, kind)
+        assert set(predicted["quicktakes:question"]) == set(written["quicktakes:question"])

@@ -23,6 +23,7 @@ from typing import TextIO
 from ..cli import Problem, Progress, question_files, scan
 from ..policy import inside
 from .project import BOOK_NAME, DEFAULT_THEME, FALLBACK_THEME, SiteOptions, generate, generate_book
+from .split import SplitSite, generate_split
 
 CACHE_VARIABLE = "QUICKTAKES_CACHE_DIR"
 
@@ -70,6 +71,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="build, serve on localhost and rebuild when a file changes (sphinx-autobuild)",
     )
     parser.add_argument("--port", type=int, default=8000, help="--serve's port (default: 8000)")
+    parser.add_argument(
+        "--split",
+        choices=("subject",),
+        help="one Sphinx project per subject, and a hub, linked through intersphinx "
+        "(each can be built on its own machine)",
+    )
     parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--eject",
@@ -140,11 +147,24 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 130
     broken = report(problems, err)
 
+    if args.split and args.serve:
+        err.write("quicktakes site: --serve builds one project; leave out --split\n")
+        return 2
     if args.eject:
         target = os.path.abspath(args.eject)
         if inside(target, [bank]):
             err.write("quicktakes site: --eject must not write into the question folder\n")
             return 2
+        if args.split:
+            split = generate_split(questions, files, bank, target, options)
+            for folder, _built, project in split.projects():
+                project.write(os.path.join(target, folder, "src"))
+            out.write(
+                f"wrote {len(split.subjects)} subject projects and the hub to {args.eject}; "
+                f"build each with: sphinx-build {os.path.join(args.eject, '<name>', 'src')} "
+                "OUT/<name> (the hub into OUT)\n"
+            )
+            return 1 if broken else 0
         generate(questions, bank, target, options).write(target)
         out.write(
             f"wrote the Sphinx project to {args.eject}; build it with: "
@@ -157,13 +177,17 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if inside(output, [bank]) or inside(str(cache), [bank]):
         err.write("quicktakes site: the output and the cache must be outside the question folder\n")
         return 2
-    srcdir = cache / "src"
-    generate(questions, bank, srcdir, options).write(srcdir)
-    if args.prepare_only:  # --serve's step before each rebuild
-        return 0
-    if args.serve:
-        return serve(args, bank, srcdir, cache / "doctrees", output, err)
-    status = build(srcdir, cache / "doctrees", output, "html", args.jobs)
+    if args.split:
+        status = build_split(generate_split(questions, files, bank, cache / "split", options),
+                             cache / "split", output, args.jobs)  # fmt: skip
+    else:
+        srcdir = cache / "src"
+        generate(questions, bank, srcdir, options).write(srcdir)
+        if args.prepare_only:  # --serve's step before each rebuild
+            return 0
+        if args.serve:
+            return serve(args, bank, srcdir, cache / "doctrees", output, err)
+        status = build(srcdir, cache / "doctrees", output, "html", args.jobs)
     books = []
     if args.pdf or args.epub:
         bookdir = cache / "book"
@@ -205,6 +229,18 @@ def serve(
         return subprocess.call(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     except KeyboardInterrupt:
         return 130
+
+
+def build_split(site: SplitSite, cache: Path, output: str, jobs: int) -> int:
+    """Build every subject project into ``OUT/<subject>``, then the hub into ``OUT``; the
+    first non-zero exit code (each project is built even when another fails)."""
+    status = 0
+    for folder, built, project in site.projects():
+        srcdir = cache / folder / "src"
+        project.write(srcdir)
+        made = build(srcdir, cache / folder / "doctrees", os.path.join(output, built), "html", jobs)
+        status = status or made
+    return status
 
 
 def book(srcdir: Path, builddir: Path, target: str, jobs: int) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,10 +62,19 @@ class Subject:
         size = max(1, page_size)
         return [self.questions[i : i + size] for i in range(0, len(self.questions), size)] or [[]]
 
+    @property
+    def folder(self) -> str:
+        """Where its pages are in the project."""
+        return f"{SUBJECTS_FOLDER}/{self.slug}"
+
     def docname(self, number: int) -> str:
         """The document of its page ``number`` (from 1)."""
-        name = "index" if number == 1 else f"page-{number}"
-        return f"{SUBJECTS_FOLDER}/{self.slug}/{name}"
+        return f"{self.folder}/{page_name(number)}"
+
+
+def page_name(number: int) -> str:
+    """A list's page ``number`` (from 1) in its folder."""
+    return "index" if number == 1 else f"page-{number}"
 
 
 def subject_of(question: Checked, bank: str) -> str:
@@ -126,8 +135,7 @@ def pagination(subject: Subject, number: int, total: int) -> str:
         return ""
 
     def link(label: str, page: int) -> str:
-        target = "index" if page == 1 else f"page-{page}"
-        return f"[{label}]({target}.md)"
+        return f"[{label}]({page_name(page)}.md)"
 
     parts = []
     if number > 1:
@@ -140,12 +148,19 @@ def pagination(subject: Subject, number: int, total: int) -> str:
     return "```{container} quicktakes-pagination\n" + " · ".join(parts) + "\n```\n"
 
 
-def home_page(title: str, found: Sequence[Subject], latest: Sequence[str], srcdir: str) -> str:
+def home_page(
+    title: str,
+    found: Sequence[Subject],
+    latest: Sequence[str],
+    srcdir: str,
+    subject_link: Callable[[Subject], str] | None = None,
+) -> str:
+    """The home page: the subjects with their counts (each a link to its first page, by
+    default a page of this project, listed in the toctree), the newest questions."""
     total = sum(len(s.questions) for s in found)
-    rows = "\n".join(
-        f"| [{text(s.name)}]({s.docname(1)}.md) | {len(s.questions):,} |" for s in found
-    )
-    toctree = "\n".join(s.docname(1) for s in found)
+    link = subject_link or (lambda s: f"{s.docname(1)}.md")
+    rows = "\n".join(f"| [{text(s.name)}]({link(s)}) | {len(s.questions):,} |" for s in found)
+    toctree = "\n".join(s.docname(1) for s in found) if subject_link is None else ""
     out = [
         f"# {text(title)}\n",
         text(labels.questions_in_subjects(total, len(found))) + "\n",
@@ -157,17 +172,19 @@ def home_page(title: str, found: Sequence[Subject], latest: Sequence[str], srcdi
         )
     if latest:
         out.append(f"## {text(labels.newest_heading())}\n\n" + collection(latest, srcdir))
-    out.append(f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{toctree}\n```\n")
+    if toctree:
+        out.append(f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{toctree}\n```\n")
     return "\n".join(out)
 
 
 def subject_page(
-    subject: Subject, number: int, total: int, page: Sequence[Checked], srcdir: str
+    subject: Subject, number: int, total: int, page: Sequence[Checked], page_dir: str
 ) -> str:
+    """Page ``number`` of ``total`` of a subject's list, in ``page_dir``."""
     nav = pagination(subject, number, total)
     heading = text(labels.page_of(subject.name, number, total) if number > 1 else subject.name)
     count = text(labels.newest_first(len(subject.questions)))
-    body = collection([q.path for q in page], os.path.join(srcdir, SUBJECTS_FOLDER, subject.slug))
+    body = collection([q.path for q in page], page_dir)
     front = "---\norphan: true\n---\n\n" if number > 1 else ""
     return "\n".join(
         part for part in (f"{front}# {heading}\n", count + "\n", nav, body, nav) if part
@@ -260,7 +277,7 @@ def generate_book(
     labels.use_language(options.language)
     found = subjects(questions, bank)
     toctree = "\n".join(f"{SUBJECTS_FOLDER}/{s.slug}" for s in found)
-    files = {
+    files: dict[str, str | bytes] = {
         "conf.py": book_conf_py(options, questions, bank, srcdir),
         "index.md": f"# {text(options.title)}\n\n```{{toctree}}\n:maxdepth: 1\n\n{toctree}\n```\n",
     }
@@ -274,8 +291,9 @@ def generate_book(
 class Project:
     """The generated project: file name (relative, ``/``-separated) -> text."""
 
-    files: dict[str, str]
+    files: dict[str, str | bytes]
     subjects: list[Subject]
+    generated: tuple[str, ...] = (f"{SUBJECTS_FOLDER}/**/*.md",)  # removed when not in files
 
     def write(self, srcdir: str | Path) -> list[str]:
         """Write the files that changed (Sphinx sees the others as unchanged) and remove
@@ -284,15 +302,16 @@ class Project:
         written = []
         for name, content in self.files.items():
             path = root / name
-            if path.is_file() and path.read_text("utf-8") == content:
+            data = content.encode() if isinstance(content, str) else content
+            if path.is_file() and path.read_bytes() == data:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, "utf-8")
+            path.write_bytes(data)
             written.append(name)
-        pages = root / SUBJECTS_FOLDER
-        for stale in sorted(pages.rglob("*.md")) if pages.is_dir() else []:
-            if posix(str(stale.relative_to(root))) not in self.files:
-                stale.unlink()
+        for pattern in self.generated:
+            for stale in sorted(root.glob(pattern)):
+                if posix(str(stale.relative_to(root))) not in self.files:
+                    stale.unlink()
         return written
 
 
@@ -304,7 +323,7 @@ def generate(
     labels.use_language(options.language)
     found = subjects(questions, bank)
     latest = [q.path for q in newest(questions, options.newest)]
-    files = {
+    files: dict[str, str | bytes] = {
         "conf.py": conf_py(options, questions, bank, srcdir),
         "index.md": home_page(options.title, found, latest, srcdir),
     }
@@ -312,6 +331,6 @@ def generate(
         pages = subject.pages(options.page_size)
         for number, page in enumerate(pages, 1):
             files[subject.docname(number) + ".md"] = subject_page(
-                subject, number, len(pages), page, srcdir
+                subject, number, len(pages), page, os.path.join(srcdir, subject.folder)
             )
     return Project(files, found)

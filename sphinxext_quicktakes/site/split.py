@@ -1,0 +1,204 @@
+"""``quicktakes site --split subject``: one Sphinx project per subject, and a hub.
+
+Each subject is a site of its own (its list pages and its question pages), built into
+``OUT/<subject>/``; the hub (the home page: subjects and the newest questions) is built
+into ``OUT/``. They link to each other through intersphinx: every project ships, in its
+generated sources, the ``objects.inv`` of every subject, written from the scan before
+anything is built (the same entries Sphinx writes: a test compares them). So any project
+builds alone, in any order, on any machine, and its links to the others resolve in one
+pass: related questions in other subjects, the hub's list of the newest questions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import labels
+from ..cli import Checked
+from ..domain import object_names
+from ..globs import escape, posix
+from ..placement import automatic_label, distinct
+from .project import (
+    QUESTIONS_PREFIX,
+    Project,
+    SiteOptions,
+    Subject,
+    _common_conf,
+    home_page,
+    newest,
+    page_name,
+    subject_of,
+    subject_page,
+    subjects,
+    text,
+)
+
+HUB = "hub"  # the hub's folder in the cache; subjects use their slugs
+INVENTORIES = "_inventories"  # in each generated project: every subject's objects.inv
+
+
+@dataclass
+class SplitSite:
+    """The generated projects: the hub and one per subject, each with where it is built
+    (relative to the output folder: ``""`` for the hub, the slug for a subject)."""
+
+    hub: Project
+    subjects: dict[str, Project]  # slug -> project
+
+    def projects(self) -> list[tuple[str, str, Project]]:
+        """``(cache folder, output folder, project)``, subjects first, the hub last."""
+        return [(slug, slug, p) for slug, p in self.subjects.items()] + [(HUB, "", self.hub)]
+
+
+def question_docname(path: str, bank: str) -> str:
+    """A question page's document, as in the single site: ``questions/<path in the bank>``."""
+    relative = posix(os.path.relpath(path, bank))
+    return f"{QUESTIONS_PREFIX}/{relative.removesuffix('.md')}"
+
+
+def inventory(project: str, entries: Iterable[tuple[str, str, str, str]]) -> bytes:
+    """An ``objects.inv`` (version 2) of ``(name, type, uri, display name)`` entries."""
+
+    def one_line(value: str) -> str:
+        return re.sub(r"\s+", " ", value)
+
+    header = (
+        "# Sphinx inventory version 2\n"
+        f"# Project: {one_line(project)}\n"
+        "# Version: \n"
+        "# The remainder of this file is compressed using zlib.\n"
+    )
+    lines = []
+    for name, kind, uri, display in sorted(entries):
+        shown = "-" if display == name else one_line(display)
+        lines.append(f"{name} {kind} -1 {uri} {shown}\n")
+    return header.encode() + zlib.compress("".join(lines).encode(), 9)
+
+
+def subject_inventory(subject: str, pages: Sequence[Checked], bank: str) -> bytes:
+    """What Sphinx will list in a subject's ``objects.inv`` for intersphinx: each question
+    page by key and by slug (as the ``quicktakes`` domain does), and the first list page."""
+    entries = [("index", "std:doc", "index.html", subject)]
+    for question in distinct(pages):
+        key = question.identity.key
+        uri = f"{question_docname(question.path, bank)}.html#{automatic_label(key)}"
+        the_id = key if question.identity.by_id else ""
+        for name in object_names(key, the_id, question.slug):
+            entries.append((name, "quicktakes:question", uri, question.heading))
+    return inventory(subject, entries)
+
+
+def page_patterns(
+    files: Sequence[str], all_files: Sequence[str], bank: str
+) -> dict[str, list[str]]:
+    """``quicktakes_pages`` for a subject's files, keeping the single site's documents: a
+    folder whose files are all the subject's by one pattern, other files one by one."""
+    by_folder: dict[str, list[str]] = defaultdict(list)
+    for path in files:
+        by_folder[os.path.dirname(path)].append(path)
+    in_folder: dict[str, int] = defaultdict(int)
+    for path in all_files:
+        in_folder[os.path.dirname(path)] += 1
+    patterns: dict[str, list[str]] = {}
+    for folder, paths in sorted(by_folder.items()):
+        relative = posix(os.path.relpath(folder, bank))
+        prefix = QUESTIONS_PREFIX if relative == "." else f"{QUESTIONS_PREFIX}/{relative}"
+        if len(paths) == in_folder[folder]:
+            patterns[prefix] = [escape(posix(folder)) + "/*.md"]
+        else:
+            patterns[prefix] = [escape(posix(p)) for p in sorted(paths)]
+    return patterns
+
+
+def _intersphinx(found: Sequence[Subject], here: str, base_url: str) -> str:
+    """``intersphinx_mapping`` to every other subject, from where this project is."""
+    mapping = {}
+    for subject in found:
+        if subject.slug == here:
+            continue
+        if base_url:
+            target = f"{base_url.rstrip('/')}/{subject.slug}/"
+        else:
+            target = subject.slug if here == "" else f"../{subject.slug}"
+        mapping[subject.slug] = (target, f"{INVENTORIES}/{subject.slug}.inv")
+    return f"intersphinx_mapping = {mapping!r}"
+
+
+def generate_split(
+    questions: Sequence[Checked], files: Sequence[str], bank: str | Path, root: str | Path,
+    options: SiteOptions,
+) -> SplitSite:  # fmt: skip
+    """The hub and the subject projects for ``questions`` (``files``: every question file
+    of the bank, broken ones too), their sources to be written under ``root``."""
+    bank, root = os.path.abspath(bank), os.path.abspath(root)
+    labels.use_language(options.language)
+    found = subjects(questions, bank)
+    pages: dict[str, list[Checked]] = defaultdict(list)  # every question has a page
+    slug_of = {s.name.casefold(): s.slug for s in found}
+    for question in questions:
+        slug = slug_of.get(subject_of(question, bank).casefold())
+        if slug is not None:
+            pages[slug].append(question)
+    inventories = {
+        f"{INVENTORIES}/{s.slug}.inv": subject_inventory(s.name, pages[s.slug], bank) for s in found
+    }
+    base = options.base_url.rstrip("/")
+
+    def conf(here: str, srcdir: str, extra: list[str]) -> str:
+        lines = [
+            *_common_conf(options, questions, bank, srcdir),
+            'extensions.append("sphinx.ext.intersphinx")',
+            _intersphinx(found, here, options.base_url),
+            *extra,
+        ]
+        if base:
+            lines.append(f"html_baseurl = {f'{base}/{here}/' if here else f'{base}/'!r}")
+        return "\n".join(lines) + "\n"
+
+    hub_src = os.path.join(root, HUB, "src")
+    everything = escape(posix(os.path.relpath(bank, hub_src))) + "/**/*.md"
+    latest = [q.path for q in newest(questions, options.newest)]
+    hub = Project(
+        {
+            "conf.py": conf("", hub_src, [f"quicktakes_pages_elsewhere = {[everything]!r}"]),
+            "index.md": home_page(
+                options.title, found, latest, hub_src, lambda s: f"inv:{s.slug}:std:doc#index"
+            ),
+            **inventories,
+        },
+        found,
+        (),
+    )
+    projects = {}
+    for subject in found:
+        srcdir = os.path.join(root, subject.slug, "src")
+        patterns = {
+            prefix: [posix(os.path.relpath(p, srcdir)) for p in group]
+            for prefix, group in page_patterns(
+                [q.path for q in pages[subject.slug]], files, bank
+            ).items()
+        }
+        extra = [
+            f"project = {f'{options.title}: {subject.name}'!r}",
+            f"quicktakes_pages = {patterns!r}",
+        ]
+        project_files: dict[str, str | bytes] = {
+            "conf.py": conf(subject.slug, srcdir, extra),
+            **inventories,
+        }
+        lists = subject.pages(options.page_size)
+        for number, page in enumerate(lists, 1):
+            project_files[f"{page_name(number)}.md"] = subject_page(
+                subject, number, len(lists), page, srcdir
+            )
+        projects[subject.slug] = Project(project_files, [subject], ("page-*.md",))
+    return SplitSite(hub, projects)
+
+
+__all__ = ["SplitSite", "generate_split", "inventory", "subject_inventory", "text"]
