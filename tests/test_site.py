@@ -640,3 +640,41 @@ def test_split_by_subject_gives_the_same_pages_and_links(tmp_path: Path) -> None
             real = {k: (v.uri, v.display_name) for k, v in written[kind].items()}
             assert mine == {k: real[k] for k in mine}, (slug, kind)
         assert set(predicted["quicktakes:question"]) == set(written["quicktakes:question"])
+
+
+def test_a_split_project_builds_alone_with_published_links(tmp_path: Path) -> None:
+    """--split with --eject: each project is a plain Sphinx project that builds alone
+    (as on its own CI machine or Read the Docs subproject); its links to other subjects
+    go to where those are published (--subject-url)."""
+    bank = make_bank(tmp_path)
+    (bank / "algebra" / "gradient.md").write_text(CROSS, "utf-8")
+    eject = tmp_path / "projects"
+    result = site(
+        str(bank),
+        "--split",
+        "subject",
+        "--base-url",
+        "https://course.example/en/latest/",
+        "--subject-url",
+        "https://course.example/projects/{subject}/en/latest/",
+        "--eject",
+        str(eject),
+        cache=tmp_path / "cache",
+    )
+    assert result.returncode == 1, result.stderr  # the broken file
+    assert sorted(p.name for p in eject.iterdir()) == [
+        "algebra", "hub", "mathematics", "ocean-science"
+    ]  # fmt: skip
+    out = tmp_path / "out"
+    proc = sphinx_build(eject / "mathematics" / "src", out)
+    assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr
+    page = html(out / "questions" / "algebra" / "gradient.html")
+    hrefs = [a["href"] for a in page.select("section.quicktake a[href^='https:']")]
+    assert hrefs == [
+        "https://course.example/projects/ocean-science/en/latest/questions/tides.html#quicktake-801",
+        "https://course.example/projects/ocean-science/en/latest/questions/waves.html#quicktake-802",
+    ]
+    canonical = page.select_one("link[rel=canonical]")["href"]
+    assert canonical == (
+        "https://course.example/projects/mathematics/en/latest/questions/algebra/gradient.html"
+    )

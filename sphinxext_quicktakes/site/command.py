@@ -77,6 +77,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="one Sphinx project per subject, and a hub, linked through intersphinx "
         "(each can be built on its own machine)",
     )
+    parser.add_argument(
+        "--subject-url",
+        default="",
+        metavar="URL",
+        help="with --split: where each subject's site is published, {subject} standing for "
+        "its name in URLs (default: BASE_URL/{subject}/)",
+    )
     parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--eject",
@@ -138,6 +145,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         answers=args.answers,
         search=args.search,
         page_size=args.page_size,
+        subject_url=args.subject_url,
     )
     files = list(question_files([bank]))
     try:

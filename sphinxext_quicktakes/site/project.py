@@ -47,6 +47,7 @@ class SiteOptions:
     search: str = "full"
     page_size: int = 100
     newest: int = 10
+    subject_url: str = ""  # --split: where each subject is published ({subject}: its slug)
 
 
 @dataclass

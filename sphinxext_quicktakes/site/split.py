@@ -116,15 +116,23 @@ def page_patterns(
     return patterns
 
 
-def _intersphinx(found: Sequence[Subject], here: str, base_url: str) -> str:
-    """``intersphinx_mapping`` to every other subject, from where this project is."""
+def subject_url(options: SiteOptions, slug: str) -> str:
+    """Where a subject's site is published: ``--subject-url`` with ``{subject}`` filled in,
+    else ``<base URL>/<subject>/``; empty without a base URL."""
+    if options.subject_url:
+        return options.subject_url.replace("{subject}", slug)
+    return f"{options.base_url.rstrip('/')}/{slug}/" if options.base_url else ""
+
+
+def _intersphinx(found: Sequence[Subject], here: str, options: SiteOptions) -> str:
+    """``intersphinx_mapping`` to every other subject, from where this project is (links
+    are relative when the sites are not published yet)."""
     mapping = {}
     for subject in found:
         if subject.slug == here:
             continue
-        if base_url:
-            target = f"{base_url.rstrip('/')}/{subject.slug}/"
-        else:
+        target = subject_url(options, subject.slug)
+        if not target:
             target = subject.slug if here == "" else f"../{subject.slug}"
         mapping[subject.slug] = (target, f"{INVENTORIES}/{subject.slug}.inv")
     return f"intersphinx_mapping = {mapping!r}"
@@ -148,17 +156,17 @@ def generate_split(
     inventories = {
         f"{INVENTORIES}/{s.slug}.inv": subject_inventory(s.name, pages[s.slug], bank) for s in found
     }
-    base = options.base_url.rstrip("/")
 
     def conf(here: str, srcdir: str, extra: list[str]) -> str:
         lines = [
             *_common_conf(options, questions, bank, srcdir),
             'extensions.append("sphinx.ext.intersphinx")',
-            _intersphinx(found, here, options.base_url),
+            _intersphinx(found, here, options),
             *extra,
         ]
-        if base:
-            lines.append(f"html_baseurl = {f'{base}/{here}/' if here else f'{base}/'!r}")
+        url = subject_url(options, here) if here else options.base_url
+        if url:
+            lines.append(f"html_baseurl = {url.rstrip('/') + '/'!r}")
         return "\n".join(lines) + "\n"
 
     hub_src = os.path.join(root, HUB, "src")
