@@ -663,7 +663,7 @@ def test_a_split_project_builds_alone_with_published_links(tmp_path: Path) -> No
     )
     assert result.returncode == 1, result.stderr  # the broken file
     assert sorted(p.name for p in eject.iterdir()) == [
-        "algebra", "hub", "mathematics", "ocean-science"
+        "algebra", "hub", "mathematics", "ocean-science", "requirements.txt"
     ]  # fmt: skip
     out = tmp_path / "out"
     proc = sphinx_build(eject / "mathematics" / "src", out)

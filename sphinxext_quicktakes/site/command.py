@@ -26,6 +26,7 @@ from .project import BOOK_NAME, DEFAULT_THEME, FALLBACK_THEME, SiteOptions, gene
 from .split import SplitSite, generate_split
 
 CACHE_VARIABLE = "QUICKTAKES_CACHE_DIR"
+REQUIREMENTS = "sphinxext-quicktakes[site]\n"  # what an ejected split site is built with
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -167,6 +168,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             split = generate_split(questions, files, bank, target, options)
             for folder, _built, project in split.projects():
                 project.write(os.path.join(target, folder, "src"))
+            Path(target, "requirements.txt").write_text(REQUIREMENTS, "utf-8")
             out.write(
                 f"wrote {len(split.subjects)} subject projects and the hub to {args.eject}; "
                 f"build each with: sphinx-build {os.path.join(args.eject, '<name>', 'src')} "
