@@ -176,6 +176,19 @@ class Progress:
             self.stream.flush()
 
 
+#: what :func:`scan` found in each file, with the file's :func:`stamp`
+Checks = dict[str, tuple[tuple[int, ...], tuple[Checked | None, list[Problem]]]]
+
+
+def stamp(path: str) -> tuple[int, ...]:
+    """What changes when a file is edited or replaced (``()``: it cannot be read)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
+
+
 def scan(
     files: Sequence[str],
     *,
@@ -183,27 +196,32 @@ def scan(
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int | None = None,
     progress: Progress | None = None,
+    known: Checks | None = None,
 ) -> tuple[list[Checked], list[Problem]]:
     """Load every file, in worker processes when there are many: what was loaded, in the
     order of ``files``, and every problem (ids used twice included), sorted by file and
-    line. Ctrl-C stops the workers and raises ``KeyboardInterrupt``."""
+    line. ``known``: the results of a previous scan with the same options, by file and
+    :func:`stamp`; unchanged files are not read again, and it is updated. Ctrl-C stops
+    the workers and raises ``KeyboardInterrupt``."""
     check = partial(check_one, unescape=unescape, max_file_size=max_file_size)
-    workers = _workers(jobs, len(files))
+    stamps = {path: stamp(path) for path in files} if known is not None else {}
+    unchanged = {f for f in files if known and stamps[f] and known.get(f, ((),))[0] == stamps[f]}
+    todo = [f for f in files if f not in unchanged]
+    workers = _workers(jobs, len(todo))
     pool = _pool(workers) if workers > 1 else None
-    results: Iterable[tuple[Checked | None, list[Problem]]]
+    checked: Iterable[tuple[Checked | None, list[Problem]]]
     if pool is None:
-        results = map(check, files)
+        checked = map(check, todo)
     else:
-        chunk = max(1, min(CHUNK_SIZE, -(-len(files) // (workers * 4))))
-        results = pool.map(check, files, chunksize=chunk)
-    problems: list[Problem] = []
-    questions: list[Checked] = []
+        chunk = max(1, min(CHUNK_SIZE, -(-len(todo) // (workers * 4))))
+        checked = pool.map(check, todo, chunksize=chunk)
+    fresh: dict[str, tuple[Checked | None, list[Problem]]] = {}
     interrupted = False
+    if progress is not None:
+        progress.total = len(todo)
     try:
-        for done, (question, found) in enumerate(results, 1):
-            problems += found
-            if question is not None:
-                questions.append(question)
+        for done, (path, result) in enumerate(zip(todo, checked, strict=True), 1):
+            fresh[path] = result
             if progress is not None:
                 progress.update(done)
     except KeyboardInterrupt:
@@ -214,6 +232,19 @@ def scan(
             pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
         if progress is not None:
             progress.close()
+    if known is not None:
+        previous = {path: known[path][1] for path in files if path not in fresh}
+        known.clear()
+        known.update({path: (stamps[path], result) for path, result in fresh.items()})
+        known.update({path: (stamps[path], result) for path, result in previous.items()})
+        fresh.update(previous)
+    problems: list[Problem] = []
+    questions: list[Checked] = []
+    for path in files:
+        question, found = fresh[path]
+        problems += found
+        if question is not None:
+            questions.append(question)
     problems += duplicate_ids(questions)
     problems.sort(key=lambda p: (p.path, p.line or 0))
     return questions, problems

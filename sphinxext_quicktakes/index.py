@@ -74,21 +74,60 @@ def index_node(question: Indexed, anchor: str, kind: str) -> addnodes.index:
     return node
 
 
-def _indexed(env: BuildEnvironment, docname: str) -> list[tuple[QuestionRecord, list[str]]]:
-    """The questions shown in ``docname`` that put entries in its doctree, with their
-    terms (their keywords are details, kept beside the doctrees)."""
-    if not env.config.quicktakes_index:
-        return []
+Terms = dict[str, list[str]]  # a page's question terms, by anchor
+
+
+def _page_terms(env: BuildEnvironment, docname: str) -> Terms:
+    """The terms of the questions shown in ``docname`` that put entries in its doctree
+    (their keywords are details, kept beside the doctrees)."""
     domain = get_domain(env)
     page = domain.pages.get(docname)
     records = [r for r in page.questions if r.kind != FALLBACK] if page else []
-    return [(r, _terms(domain.details(r).keywords, r.subject)) for r in records]
+    return {r.anchor: _terms(domain.details(r).keywords, r.subject) for r in records}
 
 
-def _entries_of(env: BuildEnvironment, docname: str) -> list[IndexEntry]:
+TERMS_FILE = "quicktakes-terms.pickle"  # beside the doctrees
+
+
+def _all_terms(env: BuildEnvironment) -> dict[str, Terms]:
+    """Every page's terms: kept beside the doctrees between builds, so that only the pages
+    read since are looked up again (one details file each)."""
+    path = Path(env.doctreedir, TERMS_FILE)
+    try:
+        stored = pickle.loads(path.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        stored = {}
+    current: dict[str, tuple[object, Terms]] = {}
+    for docname in get_domain(env).pages:
+        read = env.all_docs.get(docname)  # when the page was last read
+        kept = stored.get(docname) if isinstance(stored, dict) else None
+        current[docname] = kept if kept and kept[0] == read else (read, _page_terms(env, docname))
+    if current != stored:
+        path.write_bytes(pickle.dumps(current, pickle.HIGHEST_PROTOCOL))
+    return {docname: terms for docname, (_, terms) in current.items()}
+
+
+def _indexed(
+    env: BuildEnvironment, docname: str, terms: Terms | None = None
+) -> list[tuple[QuestionRecord, list[str]]]:
+    """The questions shown in ``docname`` that put entries in its doctree, with their
+    terms (``terms``: known already)."""
+    if not env.config.quicktakes_index:
+        return []
+    page = get_domain(env).pages.get(docname)
+    if terms is None:
+        terms = _page_terms(env, docname)
+    return [(r, terms[r.anchor]) for r in page.questions if r.anchor in terms] if page else []
+
+
+def _entries_of(
+    env: BuildEnvironment, docname: str, terms: Terms | None = None
+) -> list[IndexEntry]:
     """The index entries the questions shown in ``docname`` put in its doctree."""
     return [
-        e for r, terms in _indexed(env, docname) for e in index_entries(r.heading, terms, r.anchor)
+        e
+        for r, found in _indexed(env, docname, terms)
+        for e in index_entries(r.heading, found, r.anchor)
     ]
 
 
@@ -114,13 +153,15 @@ def restore_entries(app: Sphinx, builder: Builder) -> None:
     env = app.env
     domain_entries = _index_domain_entries(env)
     searched = compat.search_index_entries(env)
+    every = _all_terms(env) if env.config.quicktakes_index else {}
     for docname in sorted(env.all_docs):
         entries = domain_entries.get(docname, [])
-        ours = _entries_of(env, docname)
+        terms = every.get(docname, {})
+        ours = _entries_of(env, docname, terms)
         for entry in ours:  # once, however often writing starts in this process
             if entry in entries:
                 entries.remove(entry)
-        indexed = _indexed(env, docname)
+        indexed = _indexed(env, docname, terms)
         search = [e for r, terms in indexed for e in search_entries(terms, r.anchor, r.kind)]
         if searched is not None and (entries or search):
             searched[docname] = compat.searchable_index_entries([*entries, *search])

@@ -201,3 +201,33 @@ def test_ctrl_c_stops_without_a_report(
     code, out = run("check", "--jobs", "1", str(QUESTIONS / "good"))
     assert (code, out) == (130, "")
     assert capsys.readouterr().err == "quicktakes check: interrupted\n"
+
+
+def test_a_scan_reads_only_the_files_that_changed(tmp_path) -> None:
+    """``scan(known=...)``: a file whose stamp is unchanged is not read again (its
+    previous result is kept); an edited one is; a gone one is forgotten."""
+    from dataclasses import replace
+
+    from sphinxext_quicktakes.cli import scan, stamp
+
+    bank = tmp_path / "bank"
+    shutil.copytree(QUESTIONS / "good", bank)
+    files = sorted(str(p) for p in bank.glob("*.md"))
+    known: dict = {}
+    first, _ = scan(files, known=known)
+    assert sorted(known) == files and [q.path for q in first] == files
+    # a stale result with the file's current stamp is trusted: the file is not read
+    osmosis = str(bank / "osmosis.md")
+    checked, found = known[osmosis][1]
+    known[osmosis] = (stamp(osmosis), (replace(checked, heading="Kept from before"), found))
+    again, _ = scan(files, known=known)
+    assert {q.path: q.heading for q in again}[osmosis] == "Kept from before"
+    # an edit changes the stamp: read again
+    text = (bank / "osmosis.md").read_text("utf-8")
+    (bank / "osmosis.md").write_text(text.replace("title: How", "title: Why"), "utf-8")
+    edited, _ = scan(files, known=known)
+    assert {q.path: q.heading for q in edited}[osmosis].startswith("Why does osmosis")
+    (bank / "maxwell.md").unlink()
+    files.remove(str(bank / "maxwell.md"))
+    fewer, _ = scan(files, known=known)
+    assert sorted(known) == files and len(fewer) == len(first) - 1

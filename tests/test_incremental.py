@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -338,3 +339,29 @@ def test_details_stay_out_of_the_environment_and_reach_every_reader(tmp_path: Pa
     bank.write_text(bank.read_text("utf-8").replace("net movement", "overall movement"), "utf-8")
     sphinx_build(srcdir, outdir, "-d", str(doctrees))
     assert shown(outdir)[2].startswith("Osmosis is the overall movement of water")
+
+
+def test_index_terms_of_pages_not_read_again_come_from_one_file(tmp_path: Path) -> None:
+    """Writing starts with every page's index terms: those of pages not read since the
+    last build come from one file beside the doctrees, not from each page's details."""
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
+        "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
+        "b.rst": "B\n=\n\n.. quicktake:: questions/good/maxwell.md\n",
+    }
+    srcdir, outdir, doctrees = tmp_path / "src", tmp_path / "out", tmp_path / "doctrees"
+    write_project(srcdir, pages)
+    sphinx_build(srcdir, outdir, "-d", str(doctrees))
+    assert _index_under(outdir, "tonicity") == ["a.html#quicktake-900001"]
+    shutil.rmtree(doctrees / "quicktakes-details")  # only the terms file is left
+    maxwell = srcdir / "questions" / "good" / "maxwell.md"  # b is read; the index changes
+    maxwell.write_text(maxwell.read_text("utf-8").replace("divergence,", "flux,"), "utf-8")
+    sphinx_build(srcdir, outdir, "-d", str(doctrees))
+    assert _index_under(outdir, "flux") == ["b.html#quicktake-900002"]
+    assert _index_under(outdir, "tonicity") == ["a.html#quicktake-900001"]
+    # a page read again takes its new keywords
+    osmosis = srcdir / "questions" / "good" / "osmosis.md"
+    osmosis.write_text(osmosis.read_text("utf-8").replace("tonicity", "turgor"), "utf-8")
+    sphinx_build(srcdir, outdir, "-d", str(doctrees))
+    assert _index_under(outdir, "turgor") == ["a.html#quicktake-900001"]
+    assert _index_under(outdir, "tonicity") == []

@@ -9,9 +9,11 @@ are rewritten only when they change, and the doctrees stay in the cache.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import importlib.util
 import os
+import pickle
 import shlex
 import shutil
 import subprocess
@@ -20,7 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ..cli import Problem, Progress, question_files, scan
+from .. import __version__
+from ..cli import Checked, Checks, Problem, Progress, question_files, scan
 from ..policy import inside
 from .project import BOOK_NAME, DEFAULT_THEME, FALLBACK_THEME, SiteOptions, generate, generate_book
 from .split import SplitSite, generate_split
@@ -110,6 +113,34 @@ def cache_dir(bank: str, output: str) -> Path:
     return Path(root, "sites", key)
 
 
+CHECKS_FILE = "checks.pickle"  # in the cache folder: what the last scan found
+
+
+def load_checks(cache: Path) -> Checks:
+    """The previous run's scan (empty when there is none, or another version wrote it)."""
+    try:
+        with open(cache / CHECKS_FILE, "rb") as f:
+            version, known = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return {}
+    return known if version == _checks_version() and isinstance(known, dict) else {}
+
+
+def _checks_version() -> tuple[str, ...]:
+    """The scan cache holds :class:`.Checked` objects: another version or shape of them
+    makes it stale."""
+    return (__version__, *(f.name for f in dataclasses.fields(Checked)))
+
+
+def save_checks(cache: Path, known: Checks) -> None:
+    """Keep the scan for the next run (written whole, then renamed into place)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    temporary = cache / f"{CHECKS_FILE}.{os.getpid()}"
+    with open(temporary, "wb") as f:
+        pickle.dump((_checks_version(), known), f, pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, cache / CHECKS_FILE)
+
+
 def theme_or_fallback(theme: str | None, err: TextIO) -> str:
     """The theme asked for; without one, the default theme if installed, else Sphinx's."""
     if theme:
@@ -148,12 +179,21 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         page_size=args.page_size,
         subject_url=args.subject_url,
     )
+    output = os.path.abspath(args.output)
+    cache = cache_dir(bank, output)
+    if inside(output, [bank]) or inside(str(cache), [bank]):
+        err.write("quicktakes site: the output and the cache must be outside the question folder\n")
+        return 2
     files = list(question_files([bank]))
+    known = load_checks(cache)
     try:
-        questions, problems = scan(files, jobs=args.jobs, progress=Progress(len(files), err))
+        questions, problems = scan(
+            files, jobs=args.jobs, progress=Progress(len(files), err), known=known
+        )
     except KeyboardInterrupt:
         err.write("quicktakes site: interrupted\n")
         return 130
+    save_checks(cache, known)
     broken = report(problems, err)
 
     if args.split and args.serve:
@@ -182,11 +222,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return 1 if broken else 0
 
-    output = os.path.abspath(args.output)
-    cache = cache_dir(bank, output)
-    if inside(output, [bank]) or inside(str(cache), [bank]):
-        err.write("quicktakes site: the output and the cache must be outside the question folder\n")
-        return 2
     if args.split:
         status = build_split(generate_split(questions, files, bank, cache / "split", options),
                              cache / "split", output, args.jobs)  # fmt: skip
