@@ -21,6 +21,7 @@ from .placement import QuestionRecord
 EXPORT_NAME = "quicktakes.json"
 EXPORT_VERSION = 1
 ANSWERS_FOLDER = "quicktakes-answers"  # beside the doctrees
+EXPORT_STATE = "quicktakes-export.state"  # beside the doctrees: what the file holds
 
 
 def answer_file(doctreedir: str | Path, docname: str, anchor: str) -> Path:
@@ -72,6 +73,10 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     if not app.config.quicktakes_export or not records:  # no question: no file
         return
     base = base_url(app)
+    state = _state(app, records, base)
+    state_file, target = Path(app.doctreedir, EXPORT_STATE), Path(app.outdir, EXPORT_NAME)
+    if target.is_file() and _read(state_file) == state:
+        return  # as the previous build wrote it: no kept answer is read again
     data = {
         "version": EXPORT_VERSION,
         "project": app.config.project,
@@ -80,7 +85,24 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
         "questions": [entry(app, record, base) for record in records],
     }
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    Path(app.outdir, EXPORT_NAME).write_text(text, encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
+    state_file.write_text(state, encoding="utf-8")
+
+
+def _state(app: Sphinx, records: list[QuestionRecord], base: str) -> str:
+    """A fingerprint of what the file holds: each question's record and when its page was
+    read (its answer and keywords cannot have changed since)."""
+    read = app.env.all_docs
+    config = (EXPORT_VERSION, app.builder.name, app.config.project, app.config.language, base)
+    parts = [repr(config), *(repr((r, read.get(r.docname))) for r in records)]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except OSError:
+        return ""
 
 
 def setup_export(app: Sphinx) -> None:

@@ -486,3 +486,28 @@ def test_incremental_builds_write_the_same_files(tmp_path: Path) -> None:
     edit(economie, lambda text: text.replace(f"subject: {subject}", "subject: Physics"))
     files = assert_same_as_fresh(root, tmp_path, "subject gone")
     assert "feeds/economie-societe.xml" not in files and "llms/economie-societe.md" not in files
+
+
+def test_files_of_unchanged_questions_are_not_written_again(tmp_path: Path) -> None:
+    """quicktakes.json and a subject's Markdown file are rewritten only when what they
+    show changed (they read every answer); the others keep their bytes and times."""
+    root = tmp_path / "site"
+    out, _ = build_site(root)
+
+    def times() -> dict[str, int]:
+        names = ["quicktakes.json", *(str(p.relative_to(out)) for p in out.glob("llms/*.md"))]
+        return {name: (out / name).stat().st_mtime_ns for name in names}
+
+    before = times()
+    assert "llms/physics.md" in before
+    build_site(root)  # nothing changed
+    assert times() == before
+    orbits = root / "src" / "questions" / "site" / "orbits.md"
+    edit(orbits, lambda text: text.replace("Moon", "moon"))
+    build_site(root)
+    after = times()
+    changed = {name for name in after if after[name] != before[name]}
+    # (a subject whose questions share a page read again with the edited one is written
+    # again too: the page's reading time is what tells)
+    assert {"quicktakes.json", "llms/physics.md"} <= changed and changed != set(after)
+    assert "Why does the moon not fall" in (out / "llms" / "physics.md").read_text("utf-8")

@@ -13,6 +13,7 @@ names only through :func:`.names.subject_slugs`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import urllib.parse
@@ -50,6 +51,7 @@ NO_DATE = "1970-01-01"  # an Atom entry needs a date: undated questions when no 
 ROBOTS = "robots.txt"
 LLMS, LLMS_FOLDER = "llms.txt", "llms"
 MANIFEST = "quicktakes-site-files.json"  # beside the doctrees: what the last build wrote
+LLMS_STATES = "quicktakes-llms.json"  # beside the doctrees: what each subject file showed
 #: The names of files this module writes (a manifest naming anything else is not obeyed).
 _OUR_FILES = re.compile(
     r"(?:sitemap(?:-[0-9]+)?\.xml|atom\.xml|robots\.txt|llms\.txt"
@@ -405,7 +407,7 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
-def llms_files(site: Site) -> dict[str, str]:
+def llms_files(site: Site) -> dict[str, str | None]:
     """``llms.txt`` (llmstxt.org): the site's outline, a section per subject linking its
     Markdown file and its questions; and ``llms/<subject>.md`` with every question of the
     subject and its answer."""
@@ -417,10 +419,21 @@ def llms_files(site: Site) -> dict[str, str]:
         f"> Questions and answers: {counted(count, 'question')} in "
         f"{counted(len(subjects), 'subject')}.",
     ]
-    files = {}
+    files: dict[str, str | None] = {}
+    states_file = Path(site.app.doctreedir, LLMS_STATES)
+    try:
+        previous = json.loads(states_file.read_text("utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    states = {}
     for subject in subjects:
         path = llms_path(subject.slug)
-        files[path] = subject_markdown(site, subject)
+        states[path] = subject_state(site, subject)
+        written = Path(site.app.outdir, path)
+        if isinstance(previous, dict) and previous.get(path) == states[path] and written.is_file():
+            files[path] = None  # as written before: no answer of it is read again
+        else:
+            files[path] = subject_markdown(site, subject)
         lines += [
             "",
             f"## {link_text(subject.name)}",
@@ -432,7 +445,19 @@ def llms_files(site: Site) -> dict[str, str]:
             f"- [{link_text(record.heading)}]({site.link(site.question_uri(record))})"
             for record in subject.records
         ]
+    states_file.write_text(json.dumps(states, sort_keys=True), "utf-8")
     return {LLMS: "\n".join(lines) + "\n", **files}
+
+
+def subject_state(site: Site, subject: Subject) -> str:
+    """A fingerprint of what a subject's Markdown file shows: each question's place, and
+    when its page was read (its answer cannot have changed since)."""
+    read = site.app.env.all_docs
+    parts = [site.title, site.base]
+    for record in subject.records:
+        uri = site.question_uri(record)
+        parts.append(repr((uri, record.heading, record.date, read.get(record.docname))))
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def subject_markdown(site: Site, subject: Subject) -> str:
@@ -453,12 +478,13 @@ def subject_markdown(site: Site, subject: Subject) -> str:
 # -- writing -----------------------------------------------------------------------------
 
 
-def site_files(app: Sphinx) -> dict[str, str]:
+def site_files(app: Sphinx) -> dict[str, str | None]:
     """Every site file the configuration asks for: path (relative to the output root) ->
-    text. Without a base URL, no sitemap and no feeds (one notice)."""
+    text (None: unchanged since the previous build wrote it). Without a base URL, no
+    sitemap and no feeds (one notice)."""
     site = Site.of(app)
     wanted = app.config.quicktakes_site_outputs
-    files: dict[str, str] = {}
+    files: dict[str, str | None] = {}
     if not site.base and {"sitemap", "feeds"} & set(wanted):
         logger.info(
             "quicktakes: no base URL (quicktakes_base_url, html_baseurl or "
@@ -492,6 +518,8 @@ def write_site_files(app: Sphinx, exception: Exception | None) -> None:
         del files[ROBOTS]
         kept.add(ROBOTS)
     for name, text in files.items():
+        if text is None:
+            continue
         path = outdir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
