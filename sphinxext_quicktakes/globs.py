@@ -125,7 +125,8 @@ def find(patterns: Iterable[str], follow_symlinks: bool = False) -> Found:
             candidates = (p for p in walk(folder or os.sep, follow_symlinks) if matches(p, pattern))
         for path in candidates:
             path = os.path.normpath(path)
-            if not follow_symlinks and leaves_folder(path, folder):
+            # walk() enters no symlinked folder: only a symlinked file can lead out
+            if not follow_symlinks and os.path.islink(path) and leaves_folder(path, folder):
                 left_out.add(path)
             else:
                 found.add(path)
