@@ -365,3 +365,45 @@ def test_index_terms_of_pages_not_read_again_come_from_one_file(tmp_path: Path) 
     sphinx_build(srcdir, outdir, "-d", str(doctrees))
     assert _index_under(outdir, "turgor") == ["a.html#quicktake-900001"]
     assert _index_under(outdir, "tonicity") == []
+
+
+PIDS = """
+import os
+
+def note(app, name):
+    with open(os.path.join(app.outdir, "..", "pids.txt"), "a") as f:
+        f.write(f"{name} {os.getpid()}\\n")
+
+def setup(app):
+    app.connect("builder-inited", lambda app: note(app, "main"))
+    app.connect("source-read", lambda app, docname, source: note(app, docname))
+"""
+
+
+def test_an_edit_in_a_parallel_build_reads_in_one_process(tmp_path: Path) -> None:
+    """With -j 2, a full build reads in two processes; an edit that reads a few documents
+    of a bigger project reads them in the main process (each reading process would send
+    the whole environment back), and the result is the same as a fresh build's."""
+    pages = {"index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   p*\n"}
+    pages.update({f"p{i:02d}.rst": f"P{i}\n===\n\nText {i}.\n" for i in range(50)})
+    pages["p00.rst"] += "\n.. quicktake:: questions/good/osmosis.md\n"
+    srcdir, outdir = tmp_path / "src", tmp_path / "out"
+    write_project(srcdir, pages, conf="")
+    with open(srcdir / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write(PIDS)
+    pids = tmp_path / "pids.txt"
+
+    def readers() -> set[str]:
+        lines = [line.split() for line in pids.read_text("utf-8").splitlines()]
+        main = {pid for name, pid in lines if name == "main"}
+        pids.unlink()
+        return {"main" if pid in main else "worker" for name, pid in lines if name != "main"}
+
+    sphinx_build(srcdir, outdir, "-j", "2")
+    assert readers() == {"worker"}
+    touch_later(srcdir / "questions" / "good" / "osmosis.md")  # p00 is read again
+    assert "0 added, 1 changed" in sphinx_build(srcdir, outdir, "-j", "2")
+    assert readers() == {"main"}
+    fresh = tmp_path / "fresh"
+    sphinx_build(srcdir, fresh, "-j", "2", "-E")
+    assert (outdir / "p00.html").read_bytes() == (fresh / "p00.html").read_bytes()
