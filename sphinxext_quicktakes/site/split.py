@@ -29,14 +29,13 @@ from .project import (
     Project,
     SiteOptions,
     Subject,
-    _common_conf,
+    common_conf,
     home_page,
     newest,
     page_name,
     subject_of,
     subject_page,
     subjects,
-    text,
 )
 
 HUB = "hub"  # the hub's folder in the cache; subjects use their slugs
@@ -95,24 +94,29 @@ def subject_inventory(subject: str, pages: Sequence[Checked], bank: str) -> byte
 
 
 def page_patterns(
-    files: Sequence[str], all_files: Sequence[str], bank: str
+    files: Sequence[str], all_files: Sequence[str], bank: str, srcdir: str
 ) -> dict[str, list[str]]:
-    """``quicktakes_pages`` for a subject's files, keeping the single site's documents: a
-    folder whose files are all the subject's by one pattern, other files one by one."""
+    """``quicktakes_pages`` for a subject's files, relative to ``srcdir``, keeping the
+    single site's documents: a folder whose files are all the subject's by one pattern,
+    other files one by one."""
     by_folder: dict[str, list[str]] = defaultdict(list)
     for path in files:
         by_folder[os.path.dirname(path)].append(path)
     in_folder: dict[str, int] = defaultdict(int)
     for path in all_files:
         in_folder[os.path.dirname(path)] += 1
+
+    def pattern(path: str) -> str:
+        return escape(posix(os.path.relpath(path, srcdir)))
+
     patterns: dict[str, list[str]] = {}
     for folder, paths in sorted(by_folder.items()):
         relative = posix(os.path.relpath(folder, bank))
         prefix = QUESTIONS_PREFIX if relative == "." else f"{QUESTIONS_PREFIX}/{relative}"
         if len(paths) == in_folder[folder]:
-            patterns[prefix] = [escape(posix(folder)) + "/*.md"]
+            patterns[prefix] = [pattern(folder) + "/*.md"]
         else:
-            patterns[prefix] = [escape(posix(p)) for p in sorted(paths)]
+            patterns[prefix] = [pattern(p) for p in sorted(paths)]
     return patterns
 
 
@@ -159,7 +163,7 @@ def generate_split(
 
     def conf(here: str, srcdir: str, extra: list[str]) -> str:
         lines = [
-            *_common_conf(options, questions, bank, srcdir),
+            *common_conf(options, questions, bank, srcdir),
             'extensions.append("sphinx.ext.intersphinx")',
             _intersphinx(found, here, options),
             *extra,
@@ -186,12 +190,7 @@ def generate_split(
     projects = {}
     for subject in found:
         srcdir = os.path.join(root, subject.slug, "src")
-        patterns = {
-            prefix: [posix(os.path.relpath(p, srcdir)) for p in group]
-            for prefix, group in page_patterns(
-                [q.path for q in pages[subject.slug]], files, bank
-            ).items()
-        }
+        patterns = page_patterns([q.path for q in pages[subject.slug]], files, bank, srcdir)
         extra = [
             f"project = {f'{options.title}: {subject.name}'!r}",
             f"quicktakes_pages = {patterns!r}",
@@ -207,6 +206,3 @@ def generate_split(
             )
         projects[subject.slug] = Project(project_files, [subject], ("page-*.md",))
     return SplitSite(hub, projects)
-
-
-__all__ = ["SplitSite", "generate_split", "inventory", "subject_inventory", "text"]
