@@ -630,6 +630,22 @@ def test_split_by_subject_gives_the_same_pages_and_links(tmp_path: Path) -> None
         e[:2] + e[3:] for e in entries(single / "index.html")
     ]
 
+    # a second run builds nothing; an edited answer rebuilds its subject and the hub (its
+    # list shows the question)
+    def rebuilt(run: subprocess.CompletedProcess[str]) -> set[str]:
+        places = re.findall(r"The HTML pages are in (\S+?)\.?\n", run.stdout)
+        return {Path(place).name for place in places}
+
+    again = site(*args, "-o", str(split), "--split", "subject", cache=tmp_path / "c2")
+    assert again.returncode == 1 and rebuilt(again) == set(), again.stdout
+    gradient_file = bank / "algebra" / "gradient.md"
+    time.sleep(0.01)
+    gradient_file.write_text(CROSS.replace("Slopewise", "Steepness"), "utf-8")
+    edited = site(*args, "-o", str(split), "--split", "subject", cache=tmp_path / "c2")
+    assert rebuilt(edited) == {"mathematics", "split"}, edited.stdout
+    page = split / "mathematics" / "questions" / "algebra" / "gradient.html"
+    assert "Steepness points uphill" in page.read_text("utf-8")
+
     for slug in slugs:  # the inventories given to intersphinx are the ones Sphinx wrote
         written = InventoryFile.loads((split / slug / "objects.inv").read_bytes(), uri="").data
         predicted_file = tmp_path / "c2" / "sites"

@@ -23,9 +23,17 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import __version__
-from ..cli import Checked, Checks, Problem, Progress, question_files, scan
+from ..cli import Checked, Checks, Problem, Progress, question_files, scan, stamp
 from ..policy import inside
-from .project import BOOK_NAME, DEFAULT_THEME, FALLBACK_THEME, SiteOptions, generate, generate_book
+from .project import (
+    BOOK_NAME,
+    DEFAULT_THEME,
+    FALLBACK_THEME,
+    Project,
+    SiteOptions,
+    generate,
+    generate_book,
+)
 from .split import SplitSite, generate_split
 
 CACHE_VARIABLE = "QUICKTAKES_CACHE_DIR"
@@ -278,14 +286,49 @@ def serve(
 
 def build_split(site: SplitSite, cache: Path, output: str, jobs: int) -> int:
     """Build every subject project into ``OUT/<subject>``, then the hub into ``OUT``; the
-    first non-zero exit code (each project is built even when another fails)."""
+    first non-zero exit code (each project is built even when another fails). A project
+    whose sources and question files are as at its last clean build (no warning) is not
+    built again: an edit rebuilds its subject, and the hub when its list changes."""
     status = 0
     for folder, built, project in site.projects():
-        srcdir = cache / folder / "src"
+        srcdir, done = cache / folder / "src", cache / folder / BUILT_FILE
         project.write(srcdir)
-        made = build(srcdir, cache / folder / "doctrees", os.path.join(output, built), "html", jobs)
+        state = project_state(project, site.sources[folder])
+        target = Path(output, built)
+        if (target / "index.html").is_file() and _read_text(done) == state:
+            continue
+        warnings = cache / folder / "warnings.txt"
+        made = build(srcdir, cache / folder / "doctrees", str(target), "html", jobs,
+                     "-w", str(warnings))  # fmt: skip
+        clean = made == 0 and not _read_text(warnings).strip()
+        if clean:
+            done.write_text(state, "utf-8")
+        else:
+            done.unlink(missing_ok=True)
         status = status or made
     return status
+
+
+BUILT_FILE = "built.state"  # in a split project's cache folder: its last clean build
+
+
+def project_state(project: Project, sources: Sequence[str]) -> str:
+    """A fingerprint of what a project is built from: its generated files and the
+    :func:`~.cli.stamp` of each question file it reads."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name, content in sorted(project.files.items()):
+        data = content.encode() if isinstance(content, str) else content
+        digest.update(f"{name}\0{len(data)}\0".encode() + data)
+    for path in sorted(sources):
+        digest.update(f"{path}\0{stamp(path)}\0".encode())
+    return digest.hexdigest()
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except OSError:
+        return ""
 
 
 def book(srcdir: Path, builddir: Path, target: str, jobs: int) -> int:
@@ -295,11 +338,11 @@ def book(srcdir: Path, builddir: Path, target: str, jobs: int) -> int:
     return run_make_mode([target, str(srcdir), str(builddir), "-j", str(jobs)])
 
 
-def build(srcdir: Path, doctrees: Path, output: str, builder: str, jobs: int) -> int:
+def build(srcdir: Path, doctrees: Path, output: str, builder: str, jobs: int, *options: str) -> int:
     """Sphinx, in this process, showing its progress; its exit code."""
     from sphinx.cmd.build import build_main
 
-    argv = ["-b", builder, "-d", str(doctrees), "-j", str(jobs), str(srcdir), output]
+    argv = ["-b", builder, "-d", str(doctrees), "-j", str(jobs), *options, str(srcdir), output]
     return build_main(argv)
 
 

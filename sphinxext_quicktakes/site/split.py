@@ -49,6 +49,7 @@ class SplitSite:
 
     hub: Project
     subjects: dict[str, Project]  # slug -> project
+    sources: dict[str, list[str]]  # cache folder -> the question files its project reads
 
     def projects(self) -> list[tuple[str, str, Project]]:
         """``(cache folder, output folder, project)``, subjects first, the hub last."""
@@ -205,4 +206,6 @@ def generate_split(
                 subject, number, len(lists), page, srcdir
             )
         projects[subject.slug] = Project(project_files, [subject], ("page-*.md",))
-    return SplitSite(hub, projects)
+    sources = {slug: [q.path for q in pages[slug]] for slug in projects}
+    sources[HUB] = latest  # the hub's list reads the newest questions' files
+    return SplitSite(hub, projects, sources)
