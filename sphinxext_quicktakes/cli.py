@@ -232,12 +232,10 @@ def scan(
             pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
         if progress is not None:
             progress.close()
-    if known is not None:
-        previous = {path: known[path][1] for path in files if path not in fresh}
+    if known is not None:  # the unchanged files' results; then this scan is the known one
+        fresh.update((path, known[path][1]) for path in unchanged)
         known.clear()
-        known.update({path: (stamps[path], result) for path, result in fresh.items()})
-        known.update({path: (stamps[path], result) for path, result in previous.items()})
-        fresh.update(previous)
+        known.update((path, (stamps[path], fresh[path])) for path in files)
     problems: list[Problem] = []
     questions: list[Checked] = []
     for path in files:
