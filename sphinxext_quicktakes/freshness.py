@@ -10,9 +10,11 @@ did not change, so that an incremental build says and shows what a fresh build w
 - A document whose appendix answers are numbered differently, or the page that lists the
   answers when any of them changed, is written again.
 - Documents whose answers cross-reference the project, and documents showing a question
-  whose id another file uses with another answer, are written on every build: those
-  problems are found while writing and at the consistency check, which Sphinx runs only
-  when something is written.
+  whose id another file uses with another answer, and question pages that nothing reaches,
+  are written on every build: those problems are found while writing and at the
+  consistency check, which Sphinx runs only when something is written. Not when
+  ``suppress_warnings`` silences the problem (the site command silences unreachable pages:
+  its ``no_index`` questions are left out of the lists by design).
 
 And with ``-j N``, a build that reads only a few documents of a big project reads them in
 one process: each of Sphinx's reading processes sends the whole environment back.
@@ -32,8 +34,10 @@ from sphinx.environment import BuildEnvironment
 from . import elements
 from .answers import ONE_TREE, answer_page, appendix
 from .domain import QuickTakesDomain, get_domain
+from .errors import Subtype
 from .navigation import places, unreachable
 from .placement import FALLBACK, QuestionRecord
+from .warnings import suppressed
 
 
 class Links(NamedTuple):
@@ -110,10 +114,13 @@ def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated`` handler: the documents to write although they were not read."""
     domain = get_domain(env)
     domain.refresh()  # reading is over: the toctrees are complete
-    rewrite = {docname for docname, links in domain.links.items() if links.answer_xrefs}
-    for pair in domain.where().conflicts:
-        rewrite.update(record.docname for record in pair)
-    rewrite.update(unreachable(domain))  # warned at the consistency check
+    config, rewrite = env.config, set[str]()
+    if not suppressed(config, Subtype.REF):
+        rewrite.update(doc for doc, links in domain.links.items() if links.answer_xrefs)
+    if not suppressed(config, Subtype.DUPLICATE_ID):
+        rewrite.update(record.docname for pair in domain.where().conflicts for record in pair)
+    if not suppressed(config, Subtype.ORPHAN):
+        rewrite.update(unreachable(domain))  # warned at the consistency check
     answers = answers_resolution(app)
     for docname in set(domain.links) | set(domain.pages) | set(domain.answer_pages):
         state = repr((resolution(domain, docname), answers.get(docname)))

@@ -48,10 +48,14 @@ def warn(
         location = file_location(path, line)
     logger.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location)
     env = _reading.get()
-    if env is not None and not is_suppressed_warning(
-        WARNING_TYPE, subtype.value, env.config.suppress_warnings
-    ):
+    if env is not None and not suppressed(env.config, subtype):
         env.note_reread()
+
+
+def suppressed(config: Any, subtype: Subtype) -> bool:
+    """Whether ``suppress_warnings`` silences this subtype (then nothing needs to be done
+    again so that the warning repeats)."""
+    return is_suppressed_warning(WARNING_TYPE, subtype.value, config.suppress_warnings)
 
 
 def file_location(path: str, line: int | None = None) -> nodes.Node:

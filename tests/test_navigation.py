@@ -112,6 +112,24 @@ def test_a_question_page_nothing_reaches_is_reported(tmp_path: Path) -> None:
     assert not any("toctree" in line and "isn't included" in line for line in warnings)
 
 
+def test_unreachable_pages_are_reported_on_every_build_unless_suppressed(
+    tmp_path: Path,
+) -> None:
+    docs = project(tmp_path)
+    (docs / "faq.md").write_text("# FAQ\n\nNo list here.\n", "utf-8")
+    out = tmp_path / "out"
+    sphinx_build(docs, out, check=True)
+    again = sphinx_build(docs, out, check=True)  # nothing changed: the warnings repeat
+    assert "0 added, 0 changed, 0 removed" in again.stdout
+    assert strip_colors(again.stderr).count("[quicktakes.orphan]") == 4, again.stderr
+    conf = docs / "conf.py"
+    conf.write_text(CONF + 'suppress_warnings = ["quicktakes.orphan"]\n', "utf-8")
+    sphinx_build(docs, out, check=True)
+    quiet = sphinx_build(docs, out, check=True)  # silenced: nothing to write again
+    assert "[quicktakes.orphan]" not in quiet.stderr
+    assert "writing output" not in quiet.stdout.split("updating environment")[1], quiet.stdout
+
+
 def test_the_list_renders_no_answer_and_shows_each_first_sentence(tmp_path: Path) -> None:
     project(tmp_path)
     out = tmp_path / "out"
