@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sphinx.application import Sphinx
 
@@ -66,43 +66,85 @@ def entry(app: Sphinx, record: QuestionRecord, base: str) -> dict[str, Any]:
 
 
 def write_export(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished`` handler: write ``quicktakes.json``."""
+    """``build-finished`` handler: write ``quicktakes.json``, taking each question whose
+    page was not read since the previous build from the previous file (its entry cannot
+    have changed; reading 36,000 kept answers again would be most of an edit's build)."""
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     records = get_domain(app.env).where().distinct  # each question once, canonical place
     if not app.config.quicktakes_export or not records:  # no question: no file
         return
     base = base_url(app)
-    state = _state(app, records, base)
+    config = (EXPORT_VERSION, app.builder.name, app.builder.get_target_uri("x"),
+              app.config.project, app.config.language, base)  # fmt: skip
+    read = app.env.all_docs
+    prints = [_fingerprint(config, record, read.get(record.docname)) for record in records]
+    state = _fingerprint(config, prints)
     state_file, target = Path(app.doctreedir, EXPORT_STATE), Path(app.outdir, EXPORT_NAME)
-    if target.is_file() and _read(state_file) == state:
-        return  # as the previous build wrote it: no kept answer is read again
-    data = {
+    previous = Previous.load(state_file, target)
+    if previous.state == state:
+        return  # as the previous build wrote it
+    kept = previous.entries(target)
+    head = {
         "version": EXPORT_VERSION,
         "project": app.config.project,
         "language": app.config.language or "en",
         "base_url": base or None,
-        "questions": [entry(app, record, base) for record in records],
+        "questions": [],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    target.write_text(text, encoding="utf-8")
-    state_file.write_text(state, encoding="utf-8")
+    parts = [json.dumps(head, ensure_ascii=False, indent=2).encode().removesuffix(b"[]\n}")]
+    parts.append(b"[\n")
+    offset, spans = len(b"".join(parts)), []
+    for number, (record, fingerprint) in enumerate(zip(records, prints, strict=True)):
+        text = kept.get(fingerprint) or _entry_text(entry(app, record, base))
+        separator = b",\n" if number else b""
+        parts += [separator, text]
+        spans.append((fingerprint, offset + len(separator), offset + len(separator) + len(text)))
+        offset = spans[-1][2]
+    parts.append(b"\n  ]\n}\n")
+    target.write_bytes(b"".join(parts))
+    written = target.stat()
+    mark = [written.st_size, written.st_mtime_ns]
+    state_file.write_text(json.dumps({"state": state, "file": mark, "entries": spans}), "utf-8")
 
 
-def _state(app: Sphinx, records: list[QuestionRecord], base: str) -> str:
-    """A fingerprint of what the file holds: each question's record and when its page was
-    read (its answer and keywords cannot have changed since)."""
-    read = app.env.all_docs
-    config = (EXPORT_VERSION, app.builder.name, app.config.project, app.config.language, base)
-    parts = [repr(config), *(repr((r, read.get(r.docname))) for r in records)]
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+def _entry_text(data: dict[str, Any]) -> bytes:
+    """One question of the file, laid out as ``json.dumps(..., indent=2)`` lays out all."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return ("    " + text.replace("\n", "\n    ")).encode()  # strings hold no raw newline
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text("utf-8")
-    except OSError:
-        return ""
+def _fingerprint(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+class Previous(NamedTuple):
+    """What the previous build wrote: the file's fingerprint, its size and time when
+    written, and where each question's entry is in it, by the entry's fingerprint (the
+    question's record, when its page was read and the settings)."""
+
+    state: str
+    file: list[int]
+    spans: list[tuple[str, int, int]]
+
+    @classmethod
+    def load(cls, state_file: Path, target: Path) -> Previous:
+        """Empty when the state or the file is gone, broken or not as written."""
+        try:
+            data = json.loads(state_file.read_text("utf-8"))
+            stat = target.stat()
+            if data["file"] == [stat.st_size, stat.st_mtime_ns]:
+                return cls(str(data["state"]), data["file"], data["entries"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return cls("", [], [])
+
+    def entries(self, target: Path) -> dict[str, bytes]:
+        """Each question's entry, as the file holds it."""
+        if not self.spans:
+            return {}
+        data = target.read_bytes()
+        return {str(key): data[start:end] for key, start, end in self.spans}
 
 
 def setup_export(app: Sphinx) -> None:

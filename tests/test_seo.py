@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -364,6 +365,32 @@ def test_export(build, tmp_path) -> None:
     off = build(EXPORT_PAGES, srcdir=tmp_path / "off", conf="quicktakes_export = False",
                 questions=("good", "dupes/osmosis-crosslisted.md"))  # fmt: skip
     assert not (off.outdir / "quicktakes.json").exists()
+
+
+def test_export_after_an_edit_is_the_fresh_file(tmp_path) -> None:
+    """An edit takes the unchanged questions' entries from the previous file: the result is
+    byte for byte what a fresh build writes, laid out as ``json.dumps(indent=2)``."""
+    from .conftest import write_project
+
+    listed = ".. quicktakes:: questions/good/*.md\n   :display: list\n   :include-noindex:\n"
+    pages = {"index.rst": "Home\n====\n\n" + listed}
+    conf = f"quicktakes_base_url = {BASE!r}\nquicktakes_pages = {{'learn': 'questions/good/*.md'}}"
+    srcdir, out = tmp_path / "src", tmp_path / "out"
+    write_project(srcdir, pages, conf=conf)
+    sphinx_build(srcdir, out, "-q", check=True)
+    osmosis = srcdir / "questions" / "good" / "osmosis.md"
+    time.sleep(0.01)
+    osmosis.write_text(osmosis.read_text("utf-8").replace("net movement", "NET MOVE"), "utf-8")
+    for kept in (out / ".doctrees" / "quicktakes-answers").iterdir():
+        kept.unlink()  # only the edited question's is needed (its page is read again)
+    done = sphinx_build(srcdir, out, check=True)
+    assert "0 added, 2 changed" in done.stdout  # its page and the list
+    fresh = tmp_path / "fresh"
+    sphinx_build(srcdir, fresh, "-q", "-E", check=True)
+    text = (out / "quicktakes.json").read_text("utf-8")
+    assert "NET MOVE" in text
+    assert text == (fresh / "quicktakes.json").read_text("utf-8")
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_export_dirhtml_urls(build) -> None:
