@@ -144,10 +144,13 @@ def searchable_index_entries(
 
     found: set[tuple[str, str, str]] = set()
     for entry_type, value, target_id, main, _category in entries:
-        try:
-            parts = split_index_msg(entry_type, value)
-        except ValueError:
-            continue
+        if entry_type == "single" and ";" not in value:  # a keyword: what the split gives
+            parts = [value.strip()] if value.strip() else []
+        else:
+            try:
+                parts = split_index_msg(entry_type, value)
+            except ValueError:
+                continue
         target_id = target_id or ""
         if entry_type in {"see", "seealso"}:
             found.add((parts[0], target_id, main))

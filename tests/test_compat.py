@@ -55,3 +55,17 @@ def test_myst_state_exposes_its_renderer() -> None:
     from myst_parser.mocking import MockState
 
     assert "_renderer" in inspect.getsource(MockState.__init__)
+
+
+def test_searchable_index_entries_split_as_sphinx_splits() -> None:
+    from sphinx.util.index_entries import split_index_msg
+
+    values = ["osmosis", "  water potential ", "", "   ", "a; b", "a;", ";b", "x; y; z"]
+    for entry_type in ("single", "pair", "see"):
+        for value in values:
+            got = compat.searchable_index_entries([(entry_type, value, "t", "", None)])
+            try:
+                parts = split_index_msg(entry_type, value)
+            except ValueError:
+                parts = []
+            assert {part for part, _target, _main in got} == set(parts), (entry_type, value)
