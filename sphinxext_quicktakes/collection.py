@@ -16,6 +16,7 @@ from . import elements, labels
 from .directives import (
     BYLINE_SEPARATOR,
     answers_option,
+    first_sentence,
     load_for_directive,
     question_nodes,
     sections_allowed,
@@ -156,7 +157,12 @@ class QuickTakesDirective(SphinxDirective):
         for question in questions:
             first = self._shown.setdefault(question.identity, question)
             if first is question and not full and self._has_page(question):
-                out.append(self._entry(question, None))  # rendered once, on its page
+                if self._has_page_here(question):
+                    out.append(self._entry(question, None))  # rendered once, on its page
+                else:  # in another project: the first sentence is found here
+                    sentence = first_sentence(self, question, self._bank(question.path))
+                    self._summaries[question.path] = sentence
+                    out.append(self._entry(question, sentence))
                 continue
             if first is question:
                 kind = FULL if full else FALLBACK
@@ -175,10 +181,11 @@ class QuickTakesDirective(SphinxDirective):
     def _has_page(self, question: Question) -> bool:
         """Whether the question file is a page of its own (``quicktakes_pages``), here or
         in another project (``quicktakes_pages_elsewhere``)."""
+        return self._has_page_here(question) or has_page_elsewhere(self.env, question.path)
+
+    def _has_page_here(self, question: Question) -> bool:
         docname = self.env.path2doc(question.path)
-        if docname in self.env.found_docs and is_question_page(self.env, docname):
-            return True
-        return has_page_elsewhere(self.env, question.path)
+        return docname in self.env.found_docs and is_question_page(self.env, docname)
 
     def _bank(self, path: str) -> str:
         """The fixed folder of the pattern that matched ``path``: the question's bank."""

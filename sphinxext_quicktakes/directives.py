@@ -10,6 +10,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -32,7 +33,7 @@ from .policy import Policy
 from .render import AnswerSource, render_answer
 from .selection import resolve_pattern
 from .text import description, plain_text, summary, summary_parts
-from .warnings import reading, warn, warn_error
+from .warnings import reading, silenced, warn, warn_error
 
 BYLINE_SEPARATOR = " · "
 
@@ -243,7 +244,7 @@ def question_nodes(
     byline = _byline(question, config.language)
     if byline is not None:
         container.append(byline)
-    markdown = question.answer + (f"\n\n{question.body}" if question.body else "")
+    markdown = answer_markdown(question)
     render_answer(
         prepare_answer(markdown, unescape=False),
         document=document,
@@ -291,6 +292,36 @@ def question_nodes(
     page.mhchem = page.mhchem or uses_mhchem(markdown)
     page.noindex = page.noindex or question.no_index
     return Shown(container, answer)
+
+
+def answer_markdown(question: Question) -> str:
+    """What is rendered as the answer: the ``answer``, then the file's body if any."""
+    return question.answer + (f"\n\n{question.body}" if question.body else "")
+
+
+def first_sentence(directive: SphinxDirective, question: Question, bank: str) -> list[nodes.Node]:
+    """The answer's first sentence, for a list entry whose question is shown in another
+    project (``quicktakes_pages_elsewhere``): the answer rendered as on its page, under the
+    same policy, into a scratch document (nothing reaches this one: no label, footnote or
+    record) and without warnings (the project that shows it reports them)."""
+    config, document = directive.config, directive.state.document
+    scratch = new_document(document["source"], document.settings)
+    container = nodes.container()
+    source = AnswerSource(
+        path=question.path,
+        line=question.lines.get("answer"),
+        uid="qt0",
+        raw_html=config.quicktakes_raw_html,
+        bank=bank,
+        label_prefix=question.label,
+        policy=answer_policy(config),
+        register_labels=False,
+    )
+    with silenced():
+        markdown = prepare_answer(answer_markdown(question), unescape=False)
+        render_answer(markdown, document=scratch, parent=container, source=source,
+                      allow_sections=True)  # fmt: skip
+    return summary(container.children)
 
 
 class QuickTakeDirective(SphinxDirective):

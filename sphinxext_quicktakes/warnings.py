@@ -19,6 +19,8 @@ WARNING_TYPE = "quicktakes"
 
 #: The environment reading a document, while a directive of the extension runs.
 _reading: ContextVar[Any] = ContextVar("quicktakes_reading", default=None)
+#: True while rendering what another project reports on (see :func:`silenced`).
+_silenced: ContextVar[bool] = ContextVar("quicktakes_silenced", default=False)
 
 
 @contextmanager
@@ -30,6 +32,17 @@ def reading(env: Any) -> Iterator[None]:
         yield
     finally:
         _reading.reset(token)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Within: no warning (a question rendered only for its first sentence, whose problems
+    the project that shows it in full reports)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def warn(
@@ -44,6 +57,8 @@ def warn(
 
     ``suppress_warnings = ["quicktakes.<subtype>"]`` silences it; Sphinx shows the type.
     """
+    if _silenced.get():
+        return
     if location is None and path is not None:
         location = file_location(path, line)
     logger.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location)

@@ -4,6 +4,7 @@ index entries and cross-listed questions."""
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 from pathlib import Path
 
@@ -387,24 +388,43 @@ def test_related_questions_in_another_project_link_through_intersphinx(build, tm
 
 def test_a_list_links_to_pages_in_another_project(build, tmp_path) -> None:
     """quicktakes_pages_elsewhere: a list's entry links to the question's page in the
-    project that has it (intersphinx), with its byline, and renders no answer here."""
+    project that has it (intersphinx), with its byline and the answer's first sentence
+    (rendered here, silently: the other project reports the file's problems), and renders
+    no answer here."""
+    hostile = "questions/bad/script-injection.md"
+    banks = ("good", "bad/script-injection.md")
     first = build(
-        {"index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   questions/good/*\n"},
-        conf="quicktakes_pages = ['questions/good/*.md']",
+        {"index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   questions/*/*\n"},
+        conf=f"quicktakes_pages = ['questions/good/*.md', {hostile!r}]",
+        questions=banks,
     )
+    assert any("script-injection.md" in line for line in first.warning_lines())
     conf = (
         "extensions.append('sphinx.ext.intersphinx')\n"
         f"intersphinx_mapping = {{'bio': ('../biology', {str(first.outdir / 'objects.inv')!r})}}\n"
-        "quicktakes_pages_elsewhere = ['questions/good/osmosis.md', 'questions/good/m*.md']\n"
+        "quicktakes_pages_elsewhere = ['questions/good/osmosis.md', 'questions/good/m*.md', "
+        f"{hostile!r}]\n"
     )
     pages = {
         "index.rst": "Hub\n===\n\n.. quicktakes:: questions/good/osmosis.md\n"
-        "   questions/good/maxwell.md\n   questions/good/budget.md\n   :display: list\n"
-        "   :sort: title\n"
+        f"   questions/good/maxwell.md\n   questions/good/budget.md\n   {hostile}\n"
+        "   :display: list\n   :sort: title\n"
     }
-    hub = build(pages, srcdir=tmp_path / "hub", conf=conf)
+    hub = build(pages, srcdir=tmp_path / "hub", conf=conf, questions=banks)
     assert hub.warning_lines() == []
     html = hub.html()
+    summaries = {
+        li.select_one(".quicktake-title").get_text(): li.select_one(".quicktake-summary")
+        for li in html.select("li.quicktake-entry")
+    }
+    assert summaries[OSMOSIS].get_text() == (
+        "Osmosis is the net movement of water through a membrane that lets water pass but "
+        "not solutes."
+    )
+    injected = summaries["Heading <script>alert(1)</script>"]
+    assert injected.get_text().startswith("Text <script>alert(10)</script> and")
+    assert html.find("script", string=re.compile("alert")) is None
+    assert not html.select("[onclick], [onerror], [onmouseover]")
     entries = {
         li.select_one(".quicktake-title").get_text(): li.select_one(".quicktake-title a")["href"]
         for li in html.select("li.quicktake-entry")

@@ -624,11 +624,11 @@ def test_split_by_subject_gives_the_same_pages_and_links(tmp_path: Path) -> None
     ] == rows
     for a in hub.select("table a"):
         assert (split / a["href"]).is_file()
-    # the hub's newest questions: the same entries, without first sentences (their pages
-    # are in the subject projects)
-    assert [e[:2] + e[3:] for e in entries(split / "index.html")] == [
-        e[:2] + e[3:] for e in entries(single / "index.html")
-    ]
+    # the hub's newest questions: the same entries, first sentences too (their pages are
+    # in the subject projects)
+    newest = entries(split / "index.html")
+    assert newest == entries(single / "index.html")
+    assert sum(1 for e in newest if e[2]) >= 4, newest
 
     # a second run builds nothing; an edited answer rebuilds its subject and the hub (its
     # list shows the question)
