@@ -694,3 +694,35 @@ def test_a_split_project_builds_alone_with_published_links(tmp_path: Path) -> No
     assert canonical == (
         "https://course.example/projects/mathematics/en/latest/questions/algebra/gradient.html"
     )
+
+
+def test_a_split_sites_hub_sitemap_indexes_every_subjects_sitemap(tmp_path: Path) -> None:
+    """--split subject with --base-url: each project writes its own sitemap; the hub's
+    sitemap.xml is a sitemap index of its own pages' sitemap and every subject's, each
+    dated by its newest page, so robots.txt at the root leads to every page."""
+    bank = make_bank(tmp_path)
+    base = "https://course.example/"
+    out = tmp_path / "out"
+    result = site(str(bank), "-o", str(out), "--split", "subject", "--base-url", base,
+                  "--theme", "alabaster", cache=tmp_path / "cache")  # fmt: skip
+    assert result.returncode == 1, result.stderr  # the broken file
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ElementTree.parse(out / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    listed = {
+        item.findtext("s:loc", namespaces=ns): item.findtext("s:lastmod", namespaces=ns)
+        for item in index.findall("s:sitemap", ns)
+    }
+    slugs = ["algebra", "mathematics", "ocean-science"]
+    assert list(listed) == [f"{base}sitemap-1.xml", *(f"{base}{s}/sitemap.xml" for s in slugs)]
+    every_page = set()
+    for loc, lastmod in listed.items():
+        urlset = ElementTree.parse(out / loc.removeprefix(base)).getroot()
+        assert urlset.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset", loc
+        dates = [d.text for d in urlset.findall("s:url/s:lastmod", ns)]
+        assert lastmod == max(dates, default=None), loc  # the hub's home page: undated
+        every_page |= {u.text for u in urlset.findall("s:url/s:loc", ns)}
+    assert f"{base}index.html" in every_page
+    assert f"{base}mathematics/questions/vectors.html" in every_page
+    assert not any("draft" in page for page in every_page)  # no_index
+    assert f"Sitemap: {base}sitemap.xml" in (out / "robots.txt").read_text("utf-8")

@@ -78,6 +78,16 @@ def valid_sitemap_size(value: Any) -> bool:
     return is_positive_int(value) and value <= SITEMAP_LIMIT
 
 
+def valid_sitemaps(value: Any) -> bool:
+    """Absolute http(s) URLs of sitemaps, each with the date of its newest page or ``""``."""
+    return isinstance(value, dict) and all(
+        isinstance(url, str)
+        and urllib.parse.urlsplit(url).scheme in {"http", "https"}
+        and isinstance(date, str)
+        for url, date in value.items()
+    )
+
+
 OPTIONS: tuple[Option, ...] = (
     Option(
         "quicktakes_site_outputs",
@@ -105,6 +115,16 @@ OPTIONS: tuple[Option, ...] = (
         "The most URLs in one sitemap file (at most 50000, the protocol's limit); past it "
         "the URLs go to sitemap-1.xml, sitemap-2.xml... and sitemap.xml is their index.",
         valid=valid_sitemap_size,
+    ),
+    Option(
+        "quicktakes_sitemaps_elsewhere",
+        {},
+        "",
+        (dict,),
+        "Sitemaps of other projects of the same site (``{url: date of its newest page}``, the "
+        "date may be empty): sitemap.xml becomes a sitemap index listing them after this "
+        "project's own (sitemap-1.xml...). quicktakes site --split subject sets it in the hub.",
+        valid=valid_sitemaps,
     ),
 )
 
@@ -278,16 +298,18 @@ def sitemap_files(site: Site) -> dict[str, str]:
     ]
     size = site.app.config.quicktakes_sitemap_max_urls
     parts = [entries[start : start + size] for start in range(0, len(entries), size)]
-    if len(parts) <= 1:
+    elsewhere = site.app.config.quicktakes_sitemaps_elsewhere
+    if len(parts) <= 1 and not elsewhere:
         return {SITEMAP: urlset(entries)}
-    files = {}
-    index = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
+    files, listed = {}, []
     for number, part in enumerate(parts, start=1):
         name = SITEMAP_PART.format(number=number)
         files[name] = urlset(part)
+        listed.append((site.absolute(name), max((date for _, date in part), default="")))
+    index = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
+    for loc, newest in [*listed, *elsewhere.items()]:
         item = sub(index, "sitemap")
-        sub(item, "loc", site.absolute(name))
-        newest = max((date for _, date in part), default="")
+        sub(item, "loc", loc)
         if newest:
             sub(item, "lastmod", newest)
     files[SITEMAP] = xml_document(index)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.parse
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ from ..cli import Checked
 from ..domain import object_names
 from ..globs import escape, posix
 from ..placement import automatic_label, distinct
+from .outputs import SITEMAP
 from .project import (
     QUESTIONS_PREFIX,
     Project,
@@ -143,6 +145,20 @@ def _intersphinx(found: Sequence[Subject], here: str, options: SiteOptions) -> s
     return f"intersphinx_mapping = {mapping!r}"
 
 
+def _sitemaps(found: Sequence[Subject], options: SiteOptions) -> dict[str, str]:
+    """The subjects' sitemaps, for the hub's sitemap index: where each is published, with
+    the date of its newest listed question (none without a base URL: no sitemaps then)."""
+    sitemaps = {}
+    for subject in found:
+        published = subject_url(options, subject.slug)
+        if urllib.parse.urlsplit(published).scheme in {"http", "https"}:
+            dates = [q.date for q in subject.questions if q.date]
+            sitemaps[published.rstrip("/") + "/" + SITEMAP] = (
+                max(dates).isoformat() if dates else ""
+            )
+    return sitemaps
+
+
 def generate_split(
     questions: Sequence[Checked], files: Sequence[str], bank: str | Path, root: str | Path,
     options: SiteOptions,
@@ -177,9 +193,13 @@ def generate_split(
     hub_src = os.path.join(root, HUB, "src")
     everything = escape(posix(os.path.relpath(bank, hub_src))) + "/**/*.md"
     latest = [q.path for q in newest(questions, options.newest)]
+    hub_conf = [
+        f"quicktakes_pages_elsewhere = {[everything]!r}",
+        f"quicktakes_sitemaps_elsewhere = {_sitemaps(found, options)!r}",
+    ]
     hub = Project(
         {
-            "conf.py": conf("", hub_src, [f"quicktakes_pages_elsewhere = {[everything]!r}"]),
+            "conf.py": conf("", hub_src, hub_conf),
             "index.md": home_page(
                 options.title, found, latest, hub_src, lambda s: f"inv:{s.slug}:std:doc#index"
             ),
