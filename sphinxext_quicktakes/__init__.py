@@ -28,6 +28,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .navigation import setup_navigation
     from .pages import setup_pages
     from .render import setup_render
+    from .scale import setup_scale
 
     app.setup_extension("myst_parser")  # answers are rendered with MyST's renderer
     setup_labels(app)  # translatable labels: the sphinxext_quicktakes catalog
@@ -40,6 +41,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_collection(app)  # quicktakes: a folder of questions, filtered, sorted, grouped
     setup_navigation(app)  # question pages outside the toctree: breadcrumbs, prev/next
     setup_freshness(app)  # pages read or written again so incremental builds stay true
+    setup_scale(app)  # what Sphinx does that costs more than the bank's size
     setup_index(app)  # questions in the general index, not pickled twice
     setup_answers(app)  # where answers go: inline, hidden, end of page, appendix, omit
     setup_head(app)  # <head>: meta, OpenGraph, canonical, title, JSON-LD, MathJax mhchem

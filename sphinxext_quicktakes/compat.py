@@ -156,3 +156,41 @@ def searchable_index_entries(
             found.add((parts[0], target_id, main))
         found |= {(part, target_id, main) for part in parts}
     return sorted(found)
+
+
+def read_in_larger_chunks(chunks_per_process: int | None) -> None:
+    """Have Sphinx's parallel reading cut the documents into at most ``chunks_per_process``
+    chunks per process (None: Sphinx's own chunks again).
+
+    ``Builder._read_parallel`` cuts the documents with ``make_chunks`` (about
+    ``sqrt(10 * N / nproc)`` documents each) and every chunk's process pickles the whole
+    environment back to the main process, which unpickles and merges it: at 36,000 pages,
+    85 chunks of a growing environment, over five of the twelve minutes of reading. Both
+    ``_read_parallel`` and ``_write_parallel`` (unaffected: writing sends nothing back) look
+    ``make_chunks`` up in ``sphinx.builders``, where this replaces it.
+    """
+    import sphinx.builders
+    from sphinx.util.parallel import make_chunks
+
+    if chunks_per_process is None:
+        sphinx.builders.make_chunks = make_chunks
+        return
+    per_process = chunks_per_process
+
+    def larger_chunks(arguments: Sequence[str], nproc: int, maxbatch: int = 10) -> list[Any]:
+        chunks = make_chunks(arguments, nproc, maxbatch)
+        size = -(-len(arguments) // (max(1, nproc) * per_process))  # ceiling
+        if not chunks or len(chunks[0]) >= size:
+            return chunks
+        return [arguments[start : start + size] for start in range(0, len(arguments), size)]
+
+    sphinx.builders.make_chunks = larger_chunks
+
+
+def forget_pickled_doctree(env: Any, docname: str) -> None:
+    """Let go of the pickled doctree ``BuildEnvironment.get_doctree`` keeps in
+    ``_pickled_doctree_cache`` (Sphinx 7.3 to 9): the main process keeps every document's
+    while writing, and never reads most of them again."""
+    cache = getattr(env, "_pickled_doctree_cache", None)
+    if isinstance(cache, dict):
+        cache.pop(docname, None)

@@ -15,9 +15,6 @@ did not change, so that an incremental build says and shows what a fresh build w
   consistency check, which Sphinx runs only when something is written. Not when
   ``suppress_warnings`` silences the problem (the site command silences unreachable pages:
   its ``no_index`` questions are left out of the lists by design).
-
-And with ``-j N``, a build that reads only a few documents of a big project reads them in
-one process: each of Sphinx's reading processes sends the whole environment back.
 """
 
 from __future__ import annotations
@@ -131,31 +128,7 @@ def written_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(rewrite & env.all_docs.keys())
 
 
-#: with ``-j N``, read in one process when fewer documents than this share of the project
-#: are to be read: each reading process sends the whole environment back
-FEW_TO_READ = 1 / 20
-_PARALLEL = "quicktakes_parallel"  # app attribute: -j N while reading in one process
-
-
-def read_few_in_one_process(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: an edit in a big project reads a few documents, and Sphinx
-    would fork ``-j N`` processes that each pickle the whole environment back (20 s of a
-    one-file edit at 36,000 pages); read them in this process, and write in parallel."""
-    if app.parallel > 1 and len(docnames) < FEW_TO_READ * len(env.all_docs):
-        setattr(app, _PARALLEL, app.parallel)
-        app.parallel = 1
-
-
-def parallel_again(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: writing goes back to ``-j N``."""
-    if hasattr(app, _PARALLEL):
-        app.parallel = getattr(app, _PARALLEL)
-        delattr(app, _PARALLEL)
-
-
 def setup_freshness(app: Sphinx) -> None:
     """Register the handlers."""
     app.connect("doctree-read", record_links)
     app.connect("env-get-updated", written_again)
-    app.connect("env-before-read-docs", read_few_in_one_process)
-    app.connect("env-updated", parallel_again)

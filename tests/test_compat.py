@@ -69,3 +69,24 @@ def test_searchable_index_entries_split_as_sphinx_splits() -> None:
             except ValueError:
                 parts = []
             assert {part for part, _target, _main in got} == set(parts), (entry_type, value)
+
+
+def test_parallel_reading_cuts_chunks_where_it_is_replaced() -> None:
+    import sphinx.builders
+    from sphinx.builders import Builder
+    from sphinx.util.parallel import make_chunks
+
+    source = inspect.getsource(Builder._read_parallel)
+    assert "make_chunks(docnames, nproc)" in source  # looked up in sphinx.builders
+    assert sphinx.builders.make_chunks is make_chunks
+    docnames = [f"d{n:05d}" for n in range(36_000)]
+    assert len(make_chunks(docnames, 2)) == 85  # Sphinx's own
+    try:
+        compat.read_in_larger_chunks(8)
+        chunks = sphinx.builders.make_chunks(docnames, 2)
+        assert len(chunks) == 16 and [d for c in chunks for d in c] == docnames
+        few = [f"d{n}" for n in range(300)]  # Sphinx's chunks are larger already
+        assert sphinx.builders.make_chunks(few, 2) == make_chunks(few, 2)
+    finally:
+        compat.read_in_larger_chunks(None)
+    assert sphinx.builders.make_chunks is make_chunks

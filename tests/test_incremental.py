@@ -407,3 +407,44 @@ def test_an_edit_in_a_parallel_build_reads_in_one_process(tmp_path: Path) -> Non
     fresh = tmp_path / "fresh"
     sphinx_build(srcdir, fresh, "-j", "2", "-E")
     assert (outdir / "p00.html").read_bytes() == (fresh / "p00.html").read_bytes()
+
+
+def test_a_big_parallel_build_reads_in_few_chunks(tmp_path: Path) -> None:
+    """With -j 2, many documents are read in at most 8 chunks per process (Sphinx's own
+    chunks are smaller, and each sends the whole environment back): 2,000 pages are read
+    by 16 worker processes, not 20; writing is not affected."""
+    pages = {"index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   p*\n"}
+    pages.update({f"p{i:04d}.rst": f"P{i}\n=====\n\nText {i}.\n" for i in range(1999)})
+    srcdir, outdir = tmp_path / "src", tmp_path / "out"
+    write_project(srcdir, pages, conf="html_sidebars = {'**': []}")
+    with open(srcdir / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write(PIDS)
+    assert "build succeeded" in sphinx_build(srcdir, outdir, "-j", "2")
+    lines = [line.split() for line in (tmp_path / "pids.txt").read_text("utf-8").splitlines()]
+    main = {pid for name, pid in lines if name == "main"}
+    readers = {pid for name, pid in lines if name != "main"} - main
+    assert len({docname for docname, _ in lines} - {"main"}) == 2000
+    assert len(readers) == 16, len(readers)
+    assert len(list(outdir.glob("p*.html"))) == 1999
+
+
+def test_writing_does_not_keep_every_pickled_doctree(build) -> None:
+    """Sphinx keeps each doctree it loads for writing in memory (600 MB at 36,000 pages);
+    once a document is resolved its bytes are let go, and the pages are the same."""
+    from sphinx.testing.util import SphinxTestApp
+
+    pages = {"index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   p*\n"}
+    pages.update(
+        {f"p{i}.rst": f"P{i}\n==\n\n.. quicktake:: questions/good/osmosis.md\n" for i in range(3)}
+    )
+    first = build(pages)
+    before = (first.outdir / "p1.html").read_text("utf-8")
+    again = SphinxTestApp("html", srcdir=first.srcdir)
+    try:
+        again.build(force_all=True)  # nothing read: every doctree loaded from the folder
+        status = again.status.getvalue()
+        assert "0 added, 0 changed, 0 removed" in status and "all source files" in status
+        assert again.env._pickled_doctree_cache == {}
+        assert (first.outdir / "p1.html").read_text("utf-8") == before
+    finally:
+        again.cleanup()
