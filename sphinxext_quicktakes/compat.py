@@ -194,3 +194,26 @@ def forget_pickled_doctree(env: Any, docname: str) -> None:
     cache = getattr(env, "_pickled_doctree_cache", None)
     if isinstance(cache, dict):
         cache.pop(docname, None)
+
+
+def prune_search_index_with_a_set(builder: Any) -> None:
+    """Have the HTML builder prune its search index with a set of documents.
+
+    ``StandaloneHTMLBuilder.dump_search_index`` (Sphinx 7 to 9) calls
+    ``IndexBuilder.prune(self.env.all_docs)``, a dict, and ``prune`` calls
+    ``set.intersection_update`` with it for every word: with anything but a set, each call
+    walks every document (4 s of each build at 36,000 pages). The same documents as a set
+    give the same index.
+    """
+    dump = getattr(builder, "dump_search_index", None)
+    if dump is None:
+        return
+
+    def dump_search_index() -> None:
+        indexer = getattr(builder, "indexer", None)
+        if indexer is not None and "prune" not in vars(indexer):
+            prune = indexer.prune
+            indexer.prune = lambda docnames: prune(frozenset(docnames))
+        dump()
+
+    builder.dump_search_index = dump_search_index

@@ -245,6 +245,31 @@ def test_index_entries_survive_incremental_and_parallel_builds(tmp_path: Path) -
     assert _index_terms(tmp_path / "parallel") == first
 
 
+def test_a_removed_page_leaves_the_search_index(tmp_path: Path) -> None:
+    """The search index is pruned of removed pages (with a set: see
+    compat.prune_search_index_with_a_set): the same index as a fresh build's."""
+    pages = {
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
+        "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
+        "b.rst": "B\n=\n\nMagnetoword.\n\n.. quicktake:: questions/good/maxwell.md\n",
+    }
+    srcdir, outdir = tmp_path / "src", tmp_path / "out"
+    write_project(srcdir, pages)
+    sphinx_build(srcdir, outdir)
+    assert "magnetoword" in search_index(outdir)["terms"]
+    (srcdir / "b.rst").unlink()
+    (srcdir / "index.rst").write_text("Home\n====\n\n.. toctree::\n\n   a\n", "utf-8")
+    assert "1 changed, 1 removed" in sphinx_build(srcdir, outdir)
+    pruned = search_index(outdir)
+    assert "b" not in pruned["docnames"] and not pruned["terms"].get("magnetoword")
+    sphinx_build(srcdir, tmp_path / "fresh", "-E")
+    fresh = search_index(tmp_path / "fresh")
+    # (Sphinx keeps the words of a removed page, with no page: the same words with pages)
+    for words in ("terms", "titleterms"):
+        pruned[words] = {word: pages for word, pages in pruned[words].items() if pages != []}
+    assert pruned == fresh
+
+
 def test_general_index_written_only_when_it_changes(tmp_path: Path) -> None:
     pages = {
         "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
