@@ -1,5 +1,5 @@
 """``python -m sphinxext_quicktakes check ...``."""
 
-from .cli import main
+from .cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())
