@@ -122,6 +122,27 @@ def next_page() -> str:
     return str(_("Next"))
 
 
+def llms_summary(questions: int, subjects: int) -> str:
+    """llms.txt's summary: ``Questions and answers: 13 questions in 5 subjects.``"""
+    return str(_("Questions and answers: %s")) % questions_in_subjects(questions, subjects)
+
+
+def subject_file(subject: str) -> str:
+    """llms.txt's link to a subject's Markdown file: ``Physics: questions and answers``."""
+    return str(_("%(subject)s: questions and answers")) % {"subject": subject}
+
+
+def subject_file_holds(questions: int) -> str:
+    """What a subject's Markdown file holds: ``every question and answer, in Markdown
+    (4 questions)``."""
+    return str(_("every question and answer, in Markdown (%s)")) % questions_count(questions)
+
+
+def source() -> str:
+    """Where a question of a subject's Markdown file is published."""
+    return str(_("Source"))
+
+
 def project_catalogs(app: Sphinx, config: Config) -> None:
     """The project's own ``sphinxext_quicktakes`` catalogs (``locale_dirs``) first, the
     shipped one as their fallback: Sphinx looks for an extension's catalog only where the

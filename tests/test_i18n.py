@@ -58,7 +58,8 @@ def test_labels_have_msgids() -> None:
     assert "Related questions" in label_msgids()
     assert "Other" in label_msgids()
     assert "Newest questions" in label_msgids()  # quicktakes site pages
-    assert len(label_msgids()) == 20
+    assert "Source" in label_msgids()  # llms/<subject>.md
+    assert len(label_msgids()) == 24
 
 
 def test_template_is_up_to_date_with_labels() -> None:

@@ -541,6 +541,12 @@ def test_pages_in_the_site_language(tmp_path: Path) -> None:
     second = html(out / "subjects" / "ocean-science" / "page-2.html")
     assert second.select_one("h1").get_text().rstrip("¶") == "Ocean science (page 2 sur 2)"
     assert "← Précédente" in second.select_one(".quicktakes-pagination").get_text()
+    # the files for answer engines, too
+    outline = (out / "llms.txt").read_text("utf-8").splitlines()
+    assert outline[2] == "> Questions et réponses : 5 questions dans 3 matières."
+    [ocean] = [line for line in outline if "llms/ocean-science.md" in line]
+    assert ocean.startswith("- [Ocean science : questions et réponses](")
+    assert ocean.endswith("): toutes les questions et réponses, en Markdown (3 questions)")
 
 
 # a Mathematics question that links to two Ocean science questions: as a related question

@@ -424,23 +424,13 @@ def in_subject_file(markdown: str, prefix: str) -> str:
     return "\n".join(lines)
 
 
-def counted(number: int, noun: str) -> str:
-    """``1 question``, ``2 questions``."""
-    return f"{number} {noun}{'s' * (number != 1)}"
-
-
 def llms_files(site: Site) -> dict[str, str | None]:
     """``llms.txt`` (llmstxt.org): the site's outline, a section per subject linking its
     Markdown file and its questions; and ``llms/<subject>.md`` with every question of the
     subject and its answer."""
     subjects = site.subjects()
     count = len(site.listed)
-    lines = [
-        f"# {link_text(site.title)}",
-        "",
-        f"> Questions and answers: {counted(count, 'question')} in "
-        f"{counted(len(subjects), 'subject')}.",
-    ]
+    lines = [f"# {link_text(site.title)}", "", f"> {labels.llms_summary(count, len(subjects))}"]
     files: dict[str, str | None] = {}
     states_file = Path(site.app.doctreedir, LLMS_STATES)
     try:
@@ -460,8 +450,8 @@ def llms_files(site: Site) -> dict[str, str | None]:
             "",
             f"## {link_text(subject.name)}",
             "",
-            f"- [{link_text(subject.name)}: questions and answers]({site.link(path)}): "
-            f"every question and answer, in Markdown ({counted(len(subject.records), 'question')})",
+            f"- [{link_text(labels.subject_file(subject.name))}]({site.link(path)}): "
+            f"{labels.subject_file_holds(len(subject.records))}",
         ]
         lines += [
             f"- [{link_text(record.heading)}]({site.link(site.question_uri(record))})"
@@ -488,7 +478,7 @@ def subject_markdown(site: Site, subject: Subject) -> str:
     for record in subject.records:
         uri = site.question_uri(record)
         shown = site.absolute(uri) if site.base else uri
-        source = f"Source: [{shown}]({site.link(uri, depth=1)})"
+        source = f"{labels.source()}: [{shown}]({site.link(uri, depth=1)})"
         answer = in_subject_file(kept_answer(site.app, record)["markdown"], record.anchor)
         lines += ["", f"## {link_text(record.heading)}", ""]
         lines.append(f"{source} · {record.date}" if record.date else source)
