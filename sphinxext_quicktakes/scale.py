@@ -6,18 +6,12 @@
   large chunks (Sphinx's own chunks make reading 36,000 pages quadratic).
 - The HTML builder prunes its search index in a way that walks every document once per
   word (4 s at 36,000 pages): it is given a set to prune with.
-- With ``-j N``, Sphinx forks a writing process per chunk of documents; a garbage
-  collection in one walks every object it shares with the main process and so copies the
-  memory pages that hold them: what exists when writing starts is frozen (``gc.freeze``,
-  as Python's documentation advises before forking), until the build ends.
 - The main process keeps the pickled doctree of every document it resolves for writing
   (``BuildEnvironment.get_doctree``), 600 MB at 36,000 pages: a document's is let go once
   it is resolved.
 """
 
 from __future__ import annotations
-
-import gc
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -31,7 +25,6 @@ FEW_TO_READ = 1 / 20
 #: with ``-j N``, read in at most this many chunks per process
 READ_CHUNKS_PER_PROCESS = 8
 _PARALLEL = "quicktakes_parallel"  # app attribute: -j N while reading in one process
-_FROZEN = "quicktakes_frozen"  # app attribute: objects frozen for the writing processes
 
 
 def read_in_fewer_processes(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -57,21 +50,6 @@ def parallel_again(app: Sphinx, *_: object) -> None:
         delattr(app, _PARALLEL)
 
 
-def freeze_before_writing(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: with ``-j N``, freeze what exists (the environment, above all), so
-    that the writing processes' garbage collections leave it shared."""
-    if app.parallel > 1:
-        gc.freeze()
-        setattr(app, _FROZEN, True)
-
-
-def unfreeze(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: the frozen objects are collectable again."""
-    if getattr(app, _FROZEN, False):
-        gc.unfreeze()
-        delattr(app, _FROZEN)
-
-
 def let_doctree_go(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: the main process need not keep the document's pickled doctree
     (should something ask for it again, it is read from the doctree folder)."""
@@ -89,6 +67,4 @@ def setup_scale(app: Sphinx) -> None:
     app.connect("env-before-read-docs", read_in_fewer_processes)
     app.connect("env-updated", parallel_again)
     app.connect("build-finished", parallel_again)
-    app.connect("env-updated", freeze_before_writing, priority=900)  # after parallel_again
-    app.connect("build-finished", unfreeze)
     app.connect("doctree-resolved", let_doctree_go)

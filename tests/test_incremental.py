@@ -473,39 +473,3 @@ def test_writing_does_not_keep_every_pickled_doctree(build) -> None:
         assert (first.outdir / "p1.html").read_text("utf-8") == before
     finally:
         again.cleanup()
-
-
-FROZEN = """
-import gc, os
-
-def note(app, what):
-    with open(os.path.join(app.outdir, "..", "frozen.txt"), "a") as f:
-        f.write(f"{what} {gc.get_freeze_count()}\\n")
-
-def setup(app):
-    app.connect("html-page-context", lambda app, page, *args: note(app, "page"))
-    app.connect("build-finished", lambda app, exception: note(app, "finished"))
-"""
-
-
-def test_writing_processes_share_what_the_main_process_froze(tmp_path: Path) -> None:
-    """With -j 2 the objects that exist when writing starts are frozen, so that garbage
-    collections in the forked writing processes leave their memory shared; the build
-    unfreezes them when it ends. Serial builds freeze nothing."""
-    pages = {"index.rst": "Home\n====\n\n.. toctree::\n   :glob:\n\n   p*\n"}
-    pages.update({f"p{i:02d}.rst": f"P{i}\n===\n\nText {i}.\n" for i in range(20)})
-    srcdir = tmp_path / "src"
-    write_project(srcdir, pages, conf="")
-    with open(srcdir / "conf.py", "a", encoding="utf-8") as conf:
-        conf.write(FROZEN)
-    frozen = tmp_path / "frozen.txt"
-    for jobs, out in (("2", "parallel"), ("1", "serial")):
-        sphinx_build(srcdir, tmp_path / out, "-j", jobs)
-        notes = [line.split() for line in frozen.read_text("utf-8").splitlines()]
-        frozen.unlink()
-        counts = {int(count) for what, count in notes if what == "page"}
-        assert len(notes) >= 22 and notes[-1] == ["finished", "0"], notes  # 21 pages, the index...
-        if jobs == "2":
-            assert min(counts) > 10_000, counts  # the environment, Sphinx, the extension
-        else:
-            assert counts == {0}
