@@ -22,6 +22,14 @@ def sphinx_build(srcdir: Path, outdir: Path, *args: str) -> str:
     return proc.stdout + proc.stderr
 
 
+#: a home page and two pages, a question on each
+TWO_PAGES = {
+    "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
+    "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
+    "b.rst": "B\n=\n\n.. quicktake:: questions/good/maxwell.md\n",
+}
+
+
 def touch_later(path: Path) -> None:
     """Edit a file (its mtime is now, after the previous build read it)."""
     time.sleep(0.01)
@@ -30,11 +38,7 @@ def touch_later(path: Path) -> None:
 
 
 def test_editing_a_question_rereads_only_its_page(tmp_path: Path) -> None:
-    pages = {
-        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
-        "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
-        "b.rst": "B\n=\n\n.. quicktake:: questions/good/maxwell.md\n",
-    }
+    pages = dict(TWO_PAGES)
     srcdir, outdir = tmp_path / "src", tmp_path / "out"
     write_project(srcdir, pages)
     first = sphinx_build(srcdir, outdir)
@@ -249,8 +253,7 @@ def test_a_removed_page_leaves_the_search_index(tmp_path: Path) -> None:
     """The search index is pruned of removed pages (with a set: see
     compat.prune_search_index_with_a_set): the same index as a fresh build's."""
     pages = {
-        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
-        "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
+        **TWO_PAGES,
         "b.rst": "B\n=\n\nMagnetoword.\n\n.. quicktake:: questions/good/maxwell.md\n",
     }
     srcdir, outdir = tmp_path / "src", tmp_path / "out"
@@ -271,11 +274,7 @@ def test_a_removed_page_leaves_the_search_index(tmp_path: Path) -> None:
 
 
 def test_general_index_written_only_when_it_changes(tmp_path: Path) -> None:
-    pages = {
-        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
-        "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
-        "b.rst": "B\n=\n\n.. quicktake:: questions/good/maxwell.md\n",
-    }
+    pages = dict(TWO_PAGES)
     srcdir, outdir = tmp_path / "src", tmp_path / "out"
     write_project(srcdir, pages)
     genindex = outdir / "genindex.html"
@@ -369,11 +368,7 @@ def test_details_stay_out_of_the_environment_and_reach_every_reader(tmp_path: Pa
 def test_index_terms_of_pages_not_read_again_come_from_one_file(tmp_path: Path) -> None:
     """Writing starts with every page's index terms: those of pages not read since the
     last build come from one file beside the doctrees, not from each page's details."""
-    pages = {
-        "index.rst": "Home\n====\n\n.. toctree::\n\n   a\n   b\n",
-        "a.rst": "A\n=\n\n.. quicktake:: questions/good/osmosis.md\n",
-        "b.rst": "B\n=\n\n.. quicktake:: questions/good/maxwell.md\n",
-    }
+    pages = dict(TWO_PAGES)
     srcdir, outdir, doctrees = tmp_path / "src", tmp_path / "out", tmp_path / "doctrees"
     write_project(srcdir, pages)
     sphinx_build(srcdir, outdir, "-d", str(doctrees))
