@@ -220,15 +220,8 @@ def question_nodes(
     if config.quicktakes_index and kind != FALLBACK:
         container.append(index_node(question, anchor, kind))
 
-    source = AnswerSource(
-        path=question.path,
-        line=question.lines.get("answer"),
-        uid=f"qt{position}",
-        raw_html=config.quicktakes_raw_html,
-        bank=bank or "",
-        label_prefix=question.label,
-        policy=answer_policy(config),
-        register_labels=kind != FALLBACK,
+    source = answer_source(
+        config, question, uid=f"qt{position}", bank=bank or "", register_labels=kind != FALLBACK
     )
     if question.shows_question_text:
         text_box = elements.question_text(classes=["quicktake-question"])
@@ -294,6 +287,23 @@ def question_nodes(
     return Shown(container, answer)
 
 
+def answer_source(
+    config: Any, question: Question, *, uid: str, bank: str, register_labels: bool
+) -> AnswerSource:
+    """Where a question's answer comes from (for warnings, paths and labels), rendered
+    under the project's answer policy."""
+    return AnswerSource(
+        path=question.path,
+        line=question.lines.get("answer"),
+        uid=uid,
+        raw_html=config.quicktakes_raw_html,
+        bank=bank,
+        label_prefix=question.label,
+        policy=answer_policy(config),
+        register_labels=register_labels,
+    )
+
+
 def answer_markdown(question: Question) -> str:
     """What is rendered as the answer: the ``answer``, then the file's body if any."""
     return question.answer + (f"\n\n{question.body}" if question.body else "")
@@ -304,19 +314,10 @@ def first_sentence(directive: SphinxDirective, question: Question, bank: str) ->
     project (``quicktakes_pages_elsewhere``): the answer rendered as on its page, under the
     same policy, into a scratch document (nothing reaches this one: no label, footnote or
     record) and without warnings (the project that shows it reports them)."""
-    config, document = directive.config, directive.state.document
+    document = directive.state.document
     scratch = new_document(document["source"], document.settings)
     container = nodes.container()
-    source = AnswerSource(
-        path=question.path,
-        line=question.lines.get("answer"),
-        uid="qt0",
-        raw_html=config.quicktakes_raw_html,
-        bank=bank,
-        label_prefix=question.label,
-        policy=answer_policy(config),
-        register_labels=False,
-    )
+    source = answer_source(directive.config, question, uid="qt0", bank=bank, register_labels=False)
     with silenced():
         markdown = prepare_answer(answer_markdown(question), unescape=False)
         render_answer(markdown, document=scratch, parent=container, source=source,
