@@ -107,6 +107,12 @@ def newest(questions: Iterable[Checked], count: int) -> list[Checked]:
     return order(listed, "-date")[:count]
 
 
+def newest_date(questions: Iterable[Checked]) -> str:
+    """The date of the newest dated question, ISO 8601 (``""``: none is dated)."""
+    dates = [q.date for q in questions if q.date]
+    return max(dates).isoformat() if dates else ""
+
+
 # -- Markdown -------------------------------------------------------------------------------
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -247,10 +253,9 @@ def book_conf_py(options: SiteOptions, questions: Sequence[Checked], bank: str, 
     """The book's configuration: the LaTeX and EPUB builders on chapters of full questions."""
     author = _main_author(questions)
     latex = [f"{BOOK_NAME}.tex", tex(options.title), tex(author)]  # LaTeX markup: escaped
-    dates = [q.date for q in questions if q.date]
     lines = [
         *common_conf(options, questions, bank, srcdir),
-        f"version = release = {max(dates).isoformat() if dates else ''!r}  # the newest question",
+        f"version = release = {newest_date(questions)!r}  # the newest question",
         f"latex_documents = [('index', {latex[0]!r}, {latex[1]!r}, {latex[2]!r}, 'manual')]",
         f"latex_engine = {LATEX_ENGINE!r}  # any script in the bank; xindy sorts its index",
         f"epub_basename = {BOOK_NAME!r}",

@@ -34,6 +34,7 @@ from .project import (
     common_conf,
     home_page,
     newest,
+    newest_date,
     page_name,
     subject_of,
     subject_page,
@@ -152,10 +153,7 @@ def _sitemaps(found: Sequence[Subject], options: SiteOptions) -> dict[str, str]:
     for subject in found:
         published = subject_url(options, subject.slug)
         if urllib.parse.urlsplit(published).scheme in {"http", "https"}:
-            dates = [q.date for q in subject.questions if q.date]
-            sitemaps[published.rstrip("/") + "/" + SITEMAP] = (
-                max(dates).isoformat() if dates else ""
-            )
+            sitemaps[published.rstrip("/") + "/" + SITEMAP] = newest_date(subject.questions)
     return sitemaps
 
 
