@@ -99,8 +99,9 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
         text = kept.get(fingerprint) or _entry_text(entry(app, record, base))
         separator = b",\n" if number else b""
         parts += [separator, text]
-        spans.append((fingerprint, offset + len(separator), offset + len(separator) + len(text)))
-        offset = spans[-1][2]
+        start = offset + len(separator)
+        offset = start + len(text)
+        spans.append((fingerprint, start, offset))
     parts.append(b"\n  ]\n}\n")
     target.write_bytes(b"".join(parts))
     written = target.stat()
@@ -119,25 +120,25 @@ def _fingerprint(*parts: object) -> str:
 
 
 class Previous(NamedTuple):
-    """What the previous build wrote: the file's fingerprint, its size and time when
-    written, and where each question's entry is in it, by the entry's fingerprint (the
-    question's record, when its page was read and the settings)."""
+    """What the previous build wrote: the file's fingerprint, and where each question's
+    entry is in it, by the entry's fingerprint (the question's record, when its page was
+    read and the settings)."""
 
     state: str
-    file: list[int]
     spans: list[tuple[str, int, int]]
 
     @classmethod
     def load(cls, state_file: Path, target: Path) -> Previous:
-        """Empty when the state or the file is gone, broken or not as written."""
+        """Empty when the state or the file is gone, broken or not as written (its size and
+        time are kept with the state)."""
         try:
             data = json.loads(state_file.read_text("utf-8"))
             stat = target.stat()
             if data["file"] == [stat.st_size, stat.st_mtime_ns]:
-                return cls(str(data["state"]), data["file"], data["entries"])
+                return cls(str(data["state"]), data["entries"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        return cls("", [], [])
+        return cls("", [])
 
     def entries(self, target: Path) -> dict[str, bytes]:
         """Each question's entry, as the file holds it."""
